@@ -1,0 +1,21 @@
+"""The `fundament` command: one entry point, a sub-command per domain.
+
+Each domain owns its Typer app in its own package; this module only mounts them.
+"""
+
+import typer
+
+from inventory.cli import app as inventory_app
+
+app = typer.Typer(
+    name="fundament",
+    help="The province's digital foundation as code: network, datacenter and workplace from one source of truth.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(inventory_app, name="inventory")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,96 @@
+"""The design: one typed object built from every YAML file of the source of truth."""
+
+from functools import cached_property
+
+from pydantic import Field
+
+from inventory.model.datacenter import Datacenter
+from inventory.model.network import (
+    AccessPort,
+    Device,
+    Endpoint,
+    Link,
+    LinkEnd,
+    LinkKind,
+    Platform,
+    Role,
+    Routing,
+    Segment,
+    Site,
+    SiteKind,
+)
+from inventory.model.services import Management, Security
+from inventory.model.workplace import Workplace, WorkplaceProfile
+from inventory.types import Model
+
+__all__ = [
+    "AccessPort",
+    "Datacenter",
+    "Design",
+    "DesignInfo",
+    "Device",
+    "Endpoint",
+    "Link",
+    "LinkEnd",
+    "LinkKind",
+    "Management",
+    "Platform",
+    "Role",
+    "Routing",
+    "Security",
+    "Segment",
+    "Site",
+    "SiteKind",
+    "Workplace",
+    "WorkplaceProfile",
+]
+
+
+class DesignInfo(Model):
+    name: str
+    description: str
+    version: str
+
+
+class Design(Model):
+    """Everything the source of truth says. Build it with `inventory.load_design`, which also cross-checks."""
+
+    design: DesignInfo
+    sites: list[Site] = Field(min_length=1)
+    devices: list[Device] = Field(min_length=1)
+    links: list[Link] = []
+    segments: list[Segment] = []
+    endpoints: list[Endpoint] = []
+    routing: Routing
+    management: Management
+    security: Security
+    datacenter: Datacenter | None = None
+    workplace: Workplace | None = None
+
+    @cached_property
+    def device_by_name(self) -> dict[str, Device]:
+        return {device.name: device for device in self.devices}
+
+    @cached_property
+    def segment_by_name(self) -> dict[str, Segment]:
+        return {segment.name: segment for segment in self.segments}
+
+    @cached_property
+    def site_by_name(self) -> dict[str, Site]:
+        return {site.name: site for site in self.sites}
+
+    def segments_on(self, device: str) -> list[Segment]:
+        return [segment for segment in self.segments if device in segment.present_on]
+
+    def links_of(self, device: str) -> list[tuple[LinkEnd, LinkEnd, Link]]:
+        """(local end, remote end, link) for every link of `device`."""
+        found = []
+        for link in self.links:
+            if link.a.device == device:
+                found.append((link.a, link.b, link))
+            elif link.b.device == device:
+                found.append((link.b, link.a, link))
+        return found
+
+    def endpoints_on(self, device: str) -> list[Endpoint]:
+        return [endpoint for endpoint in self.endpoints if endpoint.attach.device == device]

@@ -1,0 +1,167 @@
+"""The network design: sites, devices, the cabling plan, segments, endpoints and routing."""
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from inventory.types import (
+    Asn,
+    InterfaceName,
+    IPv4Address,
+    IPv4Interface,
+    IPv4Network,
+    Model,
+    Mtu,
+    Name,
+    Vni,
+    VlanId,
+)
+
+
+class SiteKind(StrEnum):
+    DATACENTER = "datacenter"
+    CAMPUS = "campus"
+    REGIONAL = "regional"
+
+
+class Role(StrEnum):
+    SPINE = "spine"
+    LEAF = "leaf"
+    BORDER_LEAF = "border-leaf"
+    CORE = "core"
+    ACCESS = "access"
+    WAN_EDGE = "wan-edge"
+
+
+class Platform(StrEnum):
+    """Production platforms with templates and a NAPALM driver; the lab runs every device as frr."""
+
+    EOS = "eos"
+    FRR = "frr"
+
+
+class Site(Model):
+    name: Name
+    kind: SiteKind
+    description: str
+    city: str
+
+
+class AccessPort(Model):
+    """An untagged edge port in one segment (a workstation, server, firewall or OT controller)."""
+
+    interface: InterfaceName
+    segment: Name
+    description: str = ""
+
+
+class Device(Model):
+    name: Name
+    role: Role
+    site: Name
+    platform: Platform
+    model: str = Field(description="hardware model, for the record and the lab fidelity report")
+    mgmt_ipv4: IPv4Interface = Field(description="management address with the management prefix length")
+    loopback: IPv4Address = Field(description="router id, BGP source and VTEP address (a /32)")
+    asn: Asn
+    access_ports: list[AccessPort] = []
+    mtu: Mtu = 9214
+
+
+def _split_end(value: object) -> object:
+    """Brief form `device:interface` (an unnumbered end) -> long form."""
+    if isinstance(value, str):
+        device, sep, interface = value.partition(":")
+        return {"device": device, "interface": interface} if sep else {"device": value, "interface": ""}
+    return value
+
+
+class LinkEnd(Model):
+    device: Name
+    interface: InterfaceName
+    ipv4: IPv4Interface | None = Field(default=None, description="set on both ends of a numbered (/31) link")
+
+
+class LinkKind(StrEnum):
+    FABRIC = "fabric"
+    CAMPUS = "campus"
+    INTERCONNECT = "interconnect"
+    WAN = "wan"
+
+
+class Link(Model):
+    """One cable of the cabling plan. Both ends unnumbered (eBGP over IPv6 link-local) or both numbered."""
+
+    a: Annotated[LinkEnd, BeforeValidator(_split_end)]
+    b: Annotated[LinkEnd, BeforeValidator(_split_end)]
+    kind: LinkKind = LinkKind.FABRIC
+    description: str = ""
+
+    @property
+    def numbered(self) -> bool:
+        return self.a.ipv4 is not None
+
+    @property
+    def ends(self) -> tuple[LinkEnd, LinkEnd]:
+        return (self.a, self.b)
+
+
+class Segment(Model):
+    """A layer-2 segment stretched over the EVPN-VXLAN overlay to the devices that carry it."""
+
+    name: Name
+    vlan: VlanId
+    vni: Vni
+    subnet: IPv4Network
+    gateway: IPv4Address
+    zone: Name
+    present_on: list[Name] = Field(min_length=1, description="devices (VTEPs) that carry this segment")
+    description: str = ""
+
+
+class Endpoint(Model):
+    """A test host of the lab, cabled to an access port; its segment is the port's segment."""
+
+    name: Name
+    attach: Annotated[LinkEnd, BeforeValidator(_split_end)]
+    ipv4: IPv4Interface
+    description: str = ""
+
+
+class AsnRange(Model):
+    first: Asn
+    last: Asn
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "AsnRange":
+        if self.first > self.last:
+            raise ValueError(f"first ({self.first}) is above last ({self.last})")
+        return self
+
+    def __contains__(self, asn: int) -> bool:
+        return self.first <= asn <= self.last
+
+
+class Underlay(Model):
+    protocol: Literal["ebgp"] = "ebgp"
+    asn_range: AsnRange
+    shared_asn_roles: list[Role] = Field(
+        default=[Role.SPINE, Role.CORE],
+        description="devices of these roles share one ASN per site (RFC 7938); all others have their own",
+    )
+    loopback_pool: IPv4Network
+    p2p_pool: IPv4Network = Field(description="pool of the /31 subnets of numbered links")
+    keepalive: int = Field(default=3, ge=1, le=60)
+    holdtime: int = Field(default=9, ge=3, le=180)
+
+
+class Overlay(Model):
+    protocol: Literal["evpn-vxlan"] = "evpn-vxlan"
+    vtep_roles: list[Role] = [Role.LEAF, Role.BORDER_LEAF, Role.ACCESS]
+    vxlan_port: int = Field(default=4789, ge=1, le=65535)
+
+
+class Routing(Model):
+    underlay: Underlay
+    overlay: Overlay
