@@ -9,7 +9,7 @@ from inventory.cli import app as inventory_app
 
 app = typer.Typer(
     name="fundament",
-    help="The province's digital foundation as code: network, datacenter and workplace from one source of truth.",
+    help="The province's digital foundation as code: network, datacenter and workplace from one design.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from inventory.types import (
     Asn,
@@ -14,8 +14,8 @@ from inventory.types import (
     Model,
     Mtu,
     Name,
-    Vni,
     VlanId,
+    Vni,
 )
 
 
@@ -83,6 +83,10 @@ class LinkEnd(Model):
     ipv4: IPv4Interface | None = Field(default=None, description="set on both ends of a numbered (/31) link")
 
 
+BriefEnd = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}:eth[1-9][0-9]{0,2}$")]
+LinkEndField = Annotated[LinkEnd, BeforeValidator(_split_end, json_schema_input_type=LinkEnd | BriefEnd)]
+
+
 class LinkKind(StrEnum):
     FABRIC = "fabric"
     CAMPUS = "campus"
@@ -93,8 +97,8 @@ class LinkKind(StrEnum):
 class Link(Model):
     """One cable of the cabling plan. Both ends unnumbered (eBGP over IPv6 link-local) or both numbered."""
 
-    a: Annotated[LinkEnd, BeforeValidator(_split_end)]
-    b: Annotated[LinkEnd, BeforeValidator(_split_end)]
+    a: LinkEndField
+    b: LinkEndField
     kind: LinkKind = LinkKind.FABRIC
     description: str = ""
 
@@ -124,7 +128,7 @@ class Endpoint(Model):
     """A test host of the lab, cabled to an access port; its segment is the port's segment."""
 
     name: Name
-    attach: Annotated[LinkEnd, BeforeValidator(_split_end)]
+    attach: LinkEndField
     ipv4: IPv4Interface
     description: str = ""
 

@@ -1,0 +1,166 @@
+"""Local Docker images built from a recipe: debootstrap a Debian root file system, run a setup script in it,
+import it with `docker import`. No container registry is reachable, so every image is built here.
+
+The tag is a content hash of the recipe (and of every file it copies in), so an image is rebuilt only when
+its recipe changes, and Docker's image store (machine-level) lets every clone on the machine reuse it.
+`docker import` tags the image only once the whole file system has been read, so a failed build never
+leaves a tagged image behind.
+"""
+
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import IO
+
+from filelock import FileLock
+from pydantic import Field
+
+from fundament.console import progress
+from inventory.types import Model
+
+# Part of every tag: bump it when the build procedure below changes what ends up in an image.
+_BUILDER_REVISION = 1
+
+# debootstrap's .deb cache and the build locks live at machine level, like the images themselves.
+_CACHE_DIR = Path(os.environ.get("FUNDAMENT_IMAGE_CACHE", "/var/cache/fundament/images"))
+_DEFAULT_MIRROR = "http://deb.debian.org/debian"
+
+
+class ImageBuildError(RuntimeError):
+    """An image could not be built; the message names the step and ends with the step's last output lines."""
+
+
+class ImageFile(Model):
+    """A file copied into the root file system before the setup script runs."""
+
+    source: Path = Field(description="file on this machine (usually next to the recipe in the repository)")
+    mode: int = Field(default=0o644, ge=0, le=0o7777)
+
+
+class ImageRecipe(Model):
+    """Everything that goes into an image; the tag is a hash of it."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._/-]*$", description="Docker repository name")
+    release: str = Field(default="bookworm", description="Debian release for debootstrap")
+    packages: list[str] = Field(default=[], description="added with debootstrap --include (minbase variant)")
+    files: dict[str, ImageFile] = Field(default={}, description="absolute path in the image -> file to copy")
+    setup: str = Field(default="", description="shell script run with /bin/sh inside the root file system")
+    env: dict[str, str] = {}
+    entrypoint: list[str] = []
+    cmd: list[str] = []
+
+    def content_hash(self) -> str:
+        """Hash of what the image is made of: the recipe's fields with file contents instead of file paths."""
+        content = self.model_dump(mode="json", exclude={"files"})
+        content["files"] = {
+            target: {"sha256": hashlib.sha256(spec.source.read_bytes()).hexdigest(), "mode": spec.mode}
+            for target, spec in sorted(self.files.items())
+        }
+        content["builder"] = _BUILDER_REVISION
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+
+    @property
+    def reference(self) -> str:
+        """`name:<content hash>`: what topology files and `docker run` refer to."""
+        return f"{self.name}:{self.content_hash()}"
+
+
+def image_exists(reference: str) -> bool:
+    result = subprocess.run(["docker", "image", "inspect", reference], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def ensure_image(recipe: ImageRecipe) -> str:
+    """The image for `recipe`, built first when this machine does not have it yet; returns its reference."""
+    reference = recipe.reference
+    if image_exists(reference):
+        return reference
+    _CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    lock_name = recipe.name.replace("/", "_")
+    # Two clones (or test sessions) asking for the same image build it once.
+    with FileLock(str(_CACHE_DIR / f"{lock_name}.lock")):
+        if not image_exists(reference):
+            _build(recipe, reference)
+    return reference
+
+
+def _run(step: str, command: list[str], log: Path, stdin: IO[bytes] | None = None) -> None:
+    with log.open("ab") as sink:
+        sink.write(f"\n$ {shlex.join(command)}\n".encode())
+        sink.flush()
+        result = subprocess.run(command, stdin=stdin, stdout=sink, stderr=subprocess.STDOUT, check=False)
+    if result.returncode != 0:
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+        raise ImageBuildError(f"{step} failed (exit {result.returncode}):\n{tail}")
+
+
+def _docker_changes(recipe: ImageRecipe) -> list[str]:
+    changes = [f"ENV {key}={json.dumps(value)}" for key, value in recipe.env.items()]
+    if recipe.entrypoint:
+        changes.append(f"ENTRYPOINT {json.dumps(recipe.entrypoint)}")
+    if recipe.cmd:
+        changes.append(f"CMD {json.dumps(recipe.cmd)}")
+    return [arg for change in changes for arg in ("--change", change)]
+
+
+def _build(recipe: ImageRecipe, reference: str) -> None:
+    for tool in ("debootstrap", "docker", "chroot", "tar"):
+        if shutil.which(tool) is None:
+            raise ImageBuildError(f"{tool} is not installed: run ci/bootstrap-docker.sh")
+    if os.geteuid() != 0:
+        raise ImageBuildError("building images needs root (debootstrap and chroot)")
+    debs = _CACHE_DIR / "debs" / recipe.release
+    debs.mkdir(parents=True, exist_ok=True)
+    mirror = os.environ.get("FUNDAMENT_DEBIAN_MIRROR", _DEFAULT_MIRROR)
+    with tempfile.TemporaryDirectory(prefix=f"fundament-image-{recipe.name.replace('/', '_')}-") as tmp:
+        root = Path(tmp) / "root"
+        log = Path(tmp) / "build.log"
+        with progress(f"image {reference}", total=3) as step:
+            step.note("debootstrap (about a minute)")
+            include = [f"--include={','.join(recipe.packages)}"] if recipe.packages else []
+            _run(
+                "debootstrap",
+                [
+                    "debootstrap",
+                    "--variant=minbase",
+                    f"--cache-dir={debs}",
+                    *include,
+                    recipe.release,
+                    str(root),
+                    mirror,
+                ],
+                log,
+            )
+            step.advance("root file system ready")
+            for target, spec in recipe.files.items():
+                destination = root / target.lstrip("/")
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(spec.source, destination)
+                destination.chmod(spec.mode)
+            _run("setup script", ["chroot", str(root), "/bin/sh", "-euc", recipe.setup], log)
+            _run("apt cache cleanup", ["chroot", str(root), "apt-get", "clean"], log)
+            shutil.rmtree(root / "var" / "lib" / "apt" / "lists", ignore_errors=True)
+            step.advance("setup done")
+            tar = subprocess.Popen(
+                ["tar", "--numeric-owner", "-C", str(root), "-c", "."], stdout=subprocess.PIPE
+            )
+            try:
+                _run(
+                    "docker import",
+                    ["docker", "import", *_docker_changes(recipe), "-", reference],
+                    log,
+                    stdin=tar.stdout,
+                )
+            finally:
+                if tar.stdout is not None:
+                    tar.stdout.close()
+                tar.wait()
+            if tar.returncode != 0:
+                subprocess.run(["docker", "image", "rm", reference], capture_output=True, check=False)
+                raise ImageBuildError(f"tar of the root file system failed (exit {tar.returncode})")
+            step.advance("imported")

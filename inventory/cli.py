@@ -1,0 +1,136 @@
+"""`fundament inventory`: check, show, schema and generate designs."""
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fundament.console import emit_json, err, out
+from fundament.exitcodes import ExitCode
+from inventory import generate as generator
+from inventory.errors import DesignError
+from inventory.loader import LoadedDesign, load
+from inventory.schema import SCHEMA_FILE, schema_text
+from inventory.summary import summarize
+
+app = typer.Typer(help="The source of truth: validate, summarise and generate designs.", no_args_is_help=True)
+
+InventoryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--inventory", "-i", help="design folder [default: FUNDAMENT_INVENTORY or the sample design]"
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
+
+
+def load_or_exit(inventory: Path | None, as_json: bool = False) -> LoadedDesign:
+    """Load the design for any command; an invalid design ends the command with exit 1 before it acts."""
+    try:
+        return load(inventory)
+    except DesignError as error:
+        if as_json:
+            emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
+        else:
+            err.print(f"[red]{error}[/red]")
+        raise typer.Exit(ExitCode.FAILURE) from None
+
+
+@app.command()
+def check(inventory: InventoryOption = None, as_json: JsonOption = False) -> None:
+    """Validate schema and cross-references: each problem with file, line, key path. Exit 0 valid, 1 not."""
+    started = time.perf_counter()
+    loaded = load_or_exit(inventory, as_json)
+    seconds = time.perf_counter() - started
+    design = loaded.design
+    if as_json:
+        emit_json(
+            {"valid": True, "design": design.design.name, "devices": len(design.devices), "seconds": seconds}
+        )
+    else:
+        out.print(
+            f"[green]valid[/green]: {design.design.name} {design.design.version} — "
+            f"{len(design.devices)} devices, {len(design.links)} links, {len(design.segments)} segments "
+            f"({seconds:.2f} s)"
+        )
+
+
+@app.command()
+def show(inventory: InventoryOption = None, as_json: JsonOption = False) -> None:
+    """A readable summary: sites, devices per role, segments per zone."""
+    summary = summarize(load_or_exit(inventory, as_json).design)
+    if as_json:
+        emit_json(summary)
+        return
+    out.print(f"[bold]{summary.name}[/bold] {summary.version}")
+    sites = Table("site", "kind", "city", "devices", title="Sites")
+    for site in summary.sites:
+        sites.add_row(
+            site.name, site.kind, site.city, ", ".join(f"{n} {r}" for r, n in sorted(site.devices.items()))
+        )
+    out.print(sites)
+    roles = Table("role", "devices", title="Devices per role")
+    for role, count in sorted(summary.devices_per_role.items()):
+        roles.add_row(role, str(count))
+    out.print(roles)
+    zones = Table("zone", "segment", "VLAN", "VNI", "subnet", "VTEPs", title="Segments per zone")
+    for zone, segments in summary.segments_per_zone.items():
+        for number, segment in enumerate(segments):
+            zones.add_row(
+                zone if number == 0 else "",
+                segment.name,
+                str(segment.vlan),
+                str(segment.vni),
+                segment.subnet,
+                str(segment.devices),
+            )
+    out.print(zones)
+    links = ", ".join(f"{count} {kind}" for kind, count in sorted(summary.links.items()))
+    out.print(f"Links: {links}")
+    out.print(
+        f"Lab test hosts: {summary.endpoints}; datacenter workloads: {summary.workloads}; "
+        f"workplace profiles: {', '.join(summary.workplace_profiles) or 'none'}"
+    )
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write here instead of stdout")
+    ] = None,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="exit 1 when the committed schema is stale")
+    ] = False,
+) -> None:
+    """The JSON Schema of a design file, generated from the models (the YAML files point at it)."""
+    text = schema_text()
+    if check_only:
+        if SCHEMA_FILE.read_text(encoding="utf-8") != text:
+            err.print(f"[red]{SCHEMA_FILE} is stale[/red]: run `fundament inventory schema -o {SCHEMA_FILE}`")
+            raise typer.Exit(ExitCode.FAILURE)
+        out.print(f"{SCHEMA_FILE} is up to date")
+    elif output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        out.out(text, end="")
+
+
+@app.command()
+def generate(
+    output: Annotated[Path, typer.Option("--output", "-o", help="folder to write the design files into")],
+    sites: Annotated[int, typer.Option(help="regional sites (1..1900)")] = 10,
+    leaves: Annotated[int, typer.Option(help="datacenter leaves")] = 4,
+    access_per_site: Annotated[int, typer.Option(help="access switches per regional site")] = 2,
+) -> None:
+    """Write a valid synthetic design (10 to 10,000+ devices) for benchmarks and scale tests."""
+    try:
+        files = generator.generate(sites, leaves, access_per_site)
+    except ValueError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(ExitCode.FAILURE) from None
+    generator.write(files, output)
+    count = generator.device_count(sites, leaves, access_per_site)
+    out.print(f"wrote a design of {count} devices to {output}")

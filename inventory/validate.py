@@ -1,0 +1,293 @@
+"""Cross-reference rules over a schema-valid Design. Each rule yields every problem it finds.
+
+Paths are key paths into the merged design (list indexes as in the YAML), so the loader can point at
+the file and line of each problem.
+"""
+
+import ipaddress
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from inventory.errors import KeyPath, Problem
+from inventory.model import Design
+
+Rule = Callable[[Design], Iterator[Problem]]
+
+
+def _duplicates(items: Iterable[tuple[KeyPath, Any]], what: str) -> Iterator[Problem]:
+    """Report every later occurrence of a value already seen, naming where it was first."""
+    first: dict[Any, KeyPath] = {}
+    for path, value in items:
+        if value in first:
+            where = ".".join(str(part) for part in first[value])
+            yield Problem(path, f"{what} {value} is already used at {where}")
+        else:
+            first[value] = path
+
+
+def unique_names(design: Design) -> Iterator[Problem]:
+    names: dict[str, list[str]] = {
+        "sites": [site.name for site in design.sites],
+        "devices": [device.name for device in design.devices],
+        "segments": [segment.name for segment in design.segments],
+        "endpoints": [endpoint.name for endpoint in design.endpoints],
+    }
+    for section, values in names.items():
+        yield from _duplicates((((section, i, "name"), name) for i, name in enumerate(values)), "name")
+    zones = design.security.zones
+    yield from _duplicates(((("security", "zones", i, "name"), z.name) for i, z in enumerate(zones)), "zone")
+    lab_nodes = [(("devices", i, "name"), d.name) for i, d in enumerate(design.devices)]
+    lab_nodes += [(("endpoints", i, "name"), e.name) for i, e in enumerate(design.endpoints)]
+    seen_device_names = {d.name for d in design.devices}
+    yield from (
+        Problem(path, f"endpoint name {name} is also a device name")
+        for path, name in lab_nodes
+        if path[0] == "endpoints" and name in seen_device_names
+    )
+
+
+def references(design: Design) -> Iterator[Problem]:
+    devices, segments = design.device_by_name, design.segment_by_name
+    zones = {zone.name for zone in design.security.zones}
+
+    def unknown(path: KeyPath, kind: str, name: str, known: Iterable[str]) -> Iterator[Problem]:
+        if name not in known:
+            yield Problem(path, f"unknown {kind} {name!r}")
+
+    for i, device in enumerate(design.devices):
+        yield from unknown(("devices", i, "site"), "site", device.site, design.site_by_name)
+        for j, port in enumerate(device.access_ports):
+            path: KeyPath = ("devices", i, "access_ports", j, "segment")
+            yield from unknown(path, "segment", port.segment, segments)
+            if port.segment in segments and device.name not in segments[port.segment].present_on:
+                yield Problem(
+                    path, f"segment {port.segment} is not present on {device.name} (see its present_on)"
+                )
+    for i, link in enumerate(design.links):
+        for side, end in (("a", link.a), ("b", link.b)):
+            yield from unknown(("links", i, side, "device"), "device", end.device, devices)
+        if link.a.device == link.b.device:
+            yield Problem(("links", i), f"link connects {link.a.device} to itself")
+    for i, segment in enumerate(design.segments):
+        yield from unknown(("segments", i, "zone"), "zone", segment.zone, zones)
+        for j, name in enumerate(segment.present_on):
+            yield from unknown(("segments", i, "present_on", j), "device", name, devices)
+            role = devices[name].role if name in devices else None
+            if role is not None and role not in design.routing.overlay.vtep_roles:
+                yield Problem(
+                    ("segments", i, "present_on", j),
+                    f"{name} is a {role}, not a VTEP role ({', '.join(design.routing.overlay.vtep_roles)})",
+                )
+    for i, endpoint in enumerate(design.endpoints):
+        yield from unknown(("endpoints", i, "attach", "device"), "device", endpoint.attach.device, devices)
+        attached = devices.get(endpoint.attach.device)
+        if attached and endpoint.attach.interface not in {port.interface for port in attached.access_ports}:
+            yield Problem(
+                ("endpoints", i, "attach", "interface"),
+                f"unknown interface {endpoint.attach.interface!r}: not an access port of {attached.name}",
+            )
+    for i, rule in enumerate(design.security.allowed):
+        yield from unknown(("security", "allowed", i, "from"), "zone", rule.source, zones)
+        yield from unknown(("security", "allowed", i, "to"), "zone", rule.destination, zones)
+    yield from _datacenter_references(design, unknown)
+    if design.workplace:
+        profiles = {profile.name for profile in design.workplace.profiles}
+        yield from unknown(
+            ("workplace", "default_profile"), "profile", design.workplace.default_profile, profiles
+        )
+        for i, profile in enumerate(design.workplace.profiles):
+            yield from unknown(("workplace", "profiles", i, "segment"), "segment", profile.segment, segments)
+
+
+def _datacenter_references(
+    design: Design, unknown: Callable[[KeyPath, str, str, Iterable[str]], Iterator[Problem]]
+) -> Iterator[Problem]:
+    dc = design.datacenter
+    if dc is None:
+        return
+    clusters = {cluster.name for cluster in dc.clusters}
+    datastores = {store.name for store in dc.datastores}
+    yield from unknown(("datacenter", "site"), "site", dc.site, design.site_by_name)
+    for i, store in enumerate(dc.datastores):
+        yield from unknown(("datacenter", "datastores", i, "cluster"), "cluster", store.cluster, clusters)
+    for i, group in enumerate(dc.port_groups):
+        yield from unknown(
+            ("datacenter", "port_groups", i, "segment"), "segment", group.segment, design.segment_by_name
+        )
+    for i, vm in enumerate(dc.workloads):
+        yield from unknown(("datacenter", "workloads", i, "cluster"), "cluster", vm.cluster, clusters)
+        yield from unknown(("datacenter", "workloads", i, "datastore"), "datastore", vm.datastore, datastores)
+        yield from unknown(
+            ("datacenter", "workloads", i, "segment"), "segment", vm.segment, design.segment_by_name
+        )
+
+
+def interfaces_used_once(design: Design) -> Iterator[Problem]:
+    uses: list[tuple[KeyPath, tuple[str, str]]] = []
+    for i, device in enumerate(design.devices):
+        uses += [
+            (("devices", i, "access_ports", j, "interface"), (device.name, p.interface))
+            for j, p in enumerate(device.access_ports)
+        ]
+    for i, link in enumerate(design.links):
+        uses += [
+            (("links", i, side, "interface"), (end.device, end.interface))
+            for side, end in (("a", link.a), ("b", link.b))
+        ]
+    first: dict[tuple[str, str], KeyPath] = {}
+    for path, (name, interface) in uses:
+        if (name, interface) in first:
+            where = ".".join(str(part) for part in first[(name, interface)])
+            yield Problem(path, f"interface {name}:{interface} is already used at {where}")
+        else:
+            first[(name, interface)] = path
+
+
+def addresses(design: Design) -> Iterator[Problem]:
+    """No address twice; every address inside the pool or subnet it belongs to."""
+    used: list[tuple[KeyPath, ipaddress.IPv4Address]] = []
+    underlay, management = design.routing.underlay, design.management
+    for i, device in enumerate(design.devices):
+        used += [
+            (("devices", i, "mgmt_ipv4"), device.mgmt_ipv4.ip),
+            (("devices", i, "loopback"), device.loopback),
+        ]
+        if device.loopback not in underlay.loopback_pool:
+            yield Problem(
+                ("devices", i, "loopback"),
+                f"{device.loopback} is outside loopback_pool {underlay.loopback_pool}",
+            )
+        if device.mgmt_ipv4.network != management.subnet:
+            yield Problem(
+                ("devices", i, "mgmt_ipv4"),
+                f"{device.mgmt_ipv4} is not in management subnet {management.subnet}",
+            )
+    for i, link in enumerate(design.links):
+        for side, end in (("a", link.a), ("b", link.b)):
+            if end.ipv4 is None:
+                continue
+            used.append((("links", i, side, "ipv4"), end.ipv4.ip))
+            if not end.ipv4.network.subnet_of(underlay.p2p_pool):
+                yield Problem(
+                    ("links", i, side, "ipv4"), f"{end.ipv4} is outside p2p_pool {underlay.p2p_pool}"
+                )
+    for i, segment in enumerate(design.segments):
+        used.append((("segments", i, "gateway"), segment.gateway))
+    segment_of_port = {
+        (device.name, port.interface): port.segment
+        for device in design.devices
+        for port in device.access_ports
+    }
+    for i, endpoint in enumerate(design.endpoints):
+        used.append((("endpoints", i, "ipv4"), endpoint.ipv4.ip))
+        attached = design.segment_by_name.get(
+            segment_of_port.get((endpoint.attach.device, endpoint.attach.interface), "")
+        )
+        if attached and endpoint.ipv4.network != attached.subnet:
+            yield Problem(
+                ("endpoints", i, "ipv4"),
+                f"{endpoint.ipv4} is not in segment {attached.name} ({attached.subnet})",
+            )
+    if management.gateway not in management.subnet:
+        yield Problem(("management", "gateway"), f"{management.gateway} is outside {management.subnet}")
+    yield from _duplicates(used, "address")
+
+
+def subnets_do_not_overlap(design: Design) -> Iterator[Problem]:
+    underlay = design.routing.underlay
+    networks: list[tuple[KeyPath, ipaddress.IPv4Network]] = [
+        (("management", "subnet"), design.management.subnet),
+        (("routing", "underlay", "loopback_pool"), underlay.loopback_pool),
+        (("routing", "underlay", "p2p_pool"), underlay.p2p_pool),
+    ]
+    networks += [(("segments", i, "subnet"), segment.subnet) for i, segment in enumerate(design.segments)]
+    # Sorting by first address makes overlap a neighbour relation: one pass instead of all pairs.
+    ordered = sorted(networks, key=lambda item: (item[1].network_address, -item[1].prefixlen))
+    widest: tuple[KeyPath, ipaddress.IPv4Network] | None = None
+    for path, network in ordered:
+        if widest and network.overlaps(widest[1]):
+            where = ".".join(str(part) for part in widest[0])
+            yield Problem(path, f"subnet {network} overlaps {widest[1]} at {where}")
+        if widest is None or network.broadcast_address > widest[1].broadcast_address:
+            widest = (path, network)
+
+
+def segment_ids(design: Design) -> Iterator[Problem]:
+    yield from _duplicates(((("segments", i, "vlan"), s.vlan) for i, s in enumerate(design.segments)), "VLAN")
+    yield from _duplicates(((("segments", i, "vni"), s.vni) for i, s in enumerate(design.segments)), "VNI")
+
+
+def gateways(design: Design) -> Iterator[Problem]:
+    for i, segment in enumerate(design.segments):
+        subnet = segment.subnet
+        if segment.gateway not in subnet:
+            yield Problem(("segments", i, "gateway"), f"gateway {segment.gateway} is outside subnet {subnet}")
+        elif segment.gateway in (subnet.network_address, subnet.broadcast_address):
+            yield Problem(
+                ("segments", i, "gateway"), f"gateway {segment.gateway} is not a host address of {subnet}"
+            )
+
+
+def asn_rules(design: Design) -> Iterator[Problem]:
+    """eBGP underlay: ASNs in range; shared roles share one ASN per site; everyone else is unique."""
+    underlay = design.routing.underlay
+    shared: dict[tuple[str, str], tuple[int, str]] = {}
+    owner: dict[int, tuple[str, tuple[str, str] | None]] = {}
+    for i, device in enumerate(design.devices):
+        path: KeyPath = ("devices", i, "asn")
+        if device.asn not in underlay.asn_range:
+            yield Problem(
+                path,
+                f"ASN {device.asn} is outside asn_range {underlay.asn_range.first}-{underlay.asn_range.last}",
+            )
+        group = (device.site, device.role.value) if device.role in underlay.shared_asn_roles else None
+        if group and group in shared and shared[group][0] != device.asn:
+            asn, first = shared[group]
+            yield Problem(
+                path, f"{device.role} devices of site {device.site} share one ASN: {first} has {asn}"
+            )
+            continue
+        if group:
+            shared.setdefault(group, (device.asn, device.name))
+        if device.asn in owner and (owner[device.asn][1] is None or owner[device.asn][1] != group):
+            yield Problem(path, f"ASN {device.asn} is already used by {owner[device.asn][0]}")
+        owner.setdefault(device.asn, (device.name, group))
+    devices = design.device_by_name
+    for i, link in enumerate(design.links):
+        a, b = devices.get(link.a.device), devices.get(link.b.device)
+        if a and b and a.asn == b.asn:
+            yield Problem(
+                ("links", i), f"eBGP link between {a.name} and {b.name} needs two ASNs, both have {a.asn}"
+            )
+
+
+def link_addressing(design: Design) -> Iterator[Problem]:
+    for i, link in enumerate(design.links):
+        a, b = link.a.ipv4, link.b.ipv4
+        if (a is None) != (b is None):
+            numbered, bare = ("a", "b") if a is not None else ("b", "a")
+            yield Problem(
+                ("links", i, bare), f"end {numbered} is numbered but end {bare} is not: both or neither"
+            )
+        elif a is not None and b is not None:
+            if a.network.prefixlen != 31 or b.network.prefixlen != 31:
+                yield Problem(("links", i), f"numbered links are /31: {a} and {b}")
+            elif a.network != b.network:
+                yield Problem(("links", i, "b", "ipv4"), f"{b} is not in the same /31 as {a}")
+
+
+RULES: tuple[Rule, ...] = (
+    unique_names,
+    references,
+    interfaces_used_once,
+    addresses,
+    subnets_do_not_overlap,
+    segment_ids,
+    gateways,
+    asn_rules,
+    link_addressing,
+)
+
+
+def cross_check(design: Design) -> list[Problem]:
+    return [problem for rule in RULES for problem in rule(design)]
