@@ -6,6 +6,7 @@ Each domain owns its Typer app in its own package; this module only mounts them.
 import typer
 
 from inventory.cli import app as inventory_app
+from network.cli import app as net_app
 
 app = typer.Typer(
     name="fundament",
@@ -15,6 +16,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(inventory_app, name="inventory")
+app.add_typer(net_app, name="net")
 
 
 def main() -> None:
