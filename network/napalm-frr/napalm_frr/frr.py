@@ -1,0 +1,308 @@
+"""NAPALM driver for Linux + FRR switches: FRR 8.4 with frr-reload.py, ifupdown2, lldpd, over SSH.
+
+The configuration is two files, handled as one text (see napalm_frr.candidate). Commit, confirm
+and rollback run on the device in a helper script (napalm_frr/helper.sh) so that they finish, or
+revert, even when the SSH session is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from napalm.base import NetworkDriver, models
+from napalm.base import constants as c
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommitConfirmException,
+    CommitError,
+    ConnectionException,
+    MergeConfigException,
+    NapalmException,
+    ReplaceConfigException,
+)
+
+from . import candidate as cfg
+from . import diff, parsers
+from .transport import Result, SSHSettings, SSHTransport, Transport
+
+STATE_DIR = "/var/lib/napalm-frr"
+HELPER = f"{STATE_DIR}/helper"
+FRR_RELOAD = "python3 /usr/lib/frr/frr-reload.py"
+
+# Read-only commands behind the getters; recorded test data is keyed by these strings.
+HOSTNAME = "cat /proc/sys/kernel/hostname"
+DOMAINNAME = "cat /proc/sys/kernel/domainname"
+UPTIME = "cat /proc/uptime"
+OS_RELEASE = "cat /etc/os-release"
+MACHINE = "uname -m"
+SHOW_VERSION = "vtysh -c 'show version'"
+LINKS = "ip -j -d link show"
+SPEEDS = "grep -s -H . /sys/class/net/*/speed"
+ADDRESSES = "ip -j addr show"
+BGP_SUMMARY = "vtysh -c 'show bgp vrf all summary json'"
+BGP_NEIGHBORS = "vtysh -c 'show bgp vrf all neighbors json'"
+LLDP = "lldpcli -f json0 show neighbors details"
+RUNNING_FRR = "vtysh -c 'show running-config'"
+INTERFACES_FILE = f"cat {cfg.INTERFACES_PATH}"
+STARTUP_FRR = f"cat {cfg.FRR_PATH}"
+
+_SECRET = re.compile(r"(\b(?:password|authentication-key|key-string|md5)\s+(?:\d\s+)?)\S+")
+
+
+class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type information
+    """NAPALM driver for the frr platform.
+
+    optional_args: ``port`` (22), ``conn_timeout`` (seconds to log in, default 10), ``key_file``,
+    ``known_hosts_file`` (pin host keys; without it new keys are accepted, as lab nodes get fresh
+    ones on each deploy) and ``sudo`` (True: prefix privileged commands with ``sudo -n``; False
+    when logging in as root). Other keys, such as those nornir passes to every driver, are ignored.
+    """
+
+    def __init__(
+        self,
+        hostname: str,
+        username: str,
+        password: str,
+        timeout: int = 60,
+        optional_args: dict[str, Any] | None = None,
+    ) -> None:
+        args = optional_args or {}
+        self.hostname = hostname
+        self.username = username
+        self.timeout = timeout
+        self._password = password
+        self._settings = SSHSettings(
+            host=hostname,
+            port=int(args.get("port", 22)),
+            username=username,
+            connect_timeout=float(args.get("conn_timeout", 10)),
+            key_file=args.get("key_file"),
+            known_hosts_file=args.get("known_hosts_file"),
+        )
+        self._sudo = "sudo -n " if args.get("sudo", True) else ""
+        self._transport: Transport | None = None
+        self._candidate: cfg.DeviceConfig | None = None
+        self._helper_ready = False
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        self._transport = SSHTransport(self._settings, self._password)
+        if self._sudo:
+            check = self._transport.run("sudo -n true", self.timeout)
+            if not check.ok:
+                self.close()
+                raise ConnectionException(
+                    f"{self.username}@{self.hostname}: passwordless sudo is needed: {check.message}"
+                )
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+        self._transport = None
+        self._helper_ready = False
+
+    def is_alive(self) -> models.AliveDict:
+        return {"is_alive": self._transport is not None and self._transport.is_active()}
+
+    def _session(self) -> Transport:
+        if self._transport is None:
+            raise ConnectionException(f"{self.hostname}: not connected; call open() first")
+        return self._transport
+
+    def _run(self, command: str, *, root: bool = False, check: bool = True) -> Result:
+        result = self._session().run(f"{self._sudo}{command}" if root else command, self.timeout)
+        if check and not result.ok:
+            raise CommandErrorException(f"{self.hostname}: {command!r} failed: {result.message}")
+        return result
+
+    def _out(self, command: str, *, root: bool = False) -> str:
+        return self._run(command, root=root).stdout
+
+    def _helper(self, *args: str) -> Result:
+        """Run one helper step as root; it keeps running if our session goes away meanwhile."""
+        if not self._helper_ready:
+            script = resources.files("napalm_frr").joinpath("helper.sh").read_text()
+            digest = hashlib.sha256(script.encode()).hexdigest()
+            installed = self._run(f"sha256sum {HELPER}", root=True, check=False).stdout.split()
+            if installed[:1] != [digest]:
+                staging = self._out("mktemp -d").strip()
+                self._session().put(f"{staging}/helper", script)
+                self._run(
+                    f"install -D -m 700 {staging}/helper {HELPER} && rm -rf {staging}",
+                    root=True,
+                )
+            self._helper_ready = True
+        # setsid -f -w: the helper leads its own session, so a hang-up of ours does not reach it.
+        return self._run(f"setsid -f -w {HELPER} {shlex.join(args)}", root=True, check=False)
+
+    # -- candidate, diff, commit --------------------------------------------------------------
+
+    def _running_config(self) -> cfg.DeviceConfig:
+        return cfg.DeviceConfig(
+            interfaces=self._out(INTERFACES_FILE),
+            frr=cfg.strip_running_preamble(self._out(RUNNING_FRR, root=True)),
+        )
+
+    def _load(self, filename: str | None, config: str | None, error: type[NapalmException]) -> None:
+        if filename is not None:
+            text = Path(filename).read_text()
+        elif config is not None:
+            text = config
+        else:
+            raise error("give a filename or a config text")
+        try:
+            given = cfg.parse(text)
+        except cfg.CandidateFormatError as exc:
+            raise error(f"{self.hostname}: {exc}") from exc
+        if error is ReplaceConfigException:
+            if given.interfaces is None or given.frr is None:
+                raise error(
+                    f"{self.hostname}: a replace candidate needs both parts, "
+                    f"{cfg.INTERFACES_PATH} and {cfg.FRR_PATH}"
+                )
+            full = given
+        else:
+            full = cfg.merge(self._running_config(), given)
+        staging = self._out("mktemp -d").strip()
+        try:
+            self._session().put(f"{staging}/interfaces", full.interfaces or "")
+            self._session().put(f"{staging}/frr.conf", full.frr or "")
+            staged = self._helper("stage", staging)
+        finally:
+            self._run(f"rm -rf {shlex.quote(staging)}", check=False)
+        if not staged.ok:
+            self._candidate = None
+            raise error(f"{self.hostname}: {staged.message}")
+        self._candidate = full
+
+    def load_replace_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        """Load both files (the marker-line format of napalm_frr.candidate); validates, changes nothing."""
+        self._load(filename, config, ReplaceConfigException)
+
+    def load_merge_candidate(self, filename: str | None = None, config: str | None = None) -> None:
+        """Merge onto the running config: FRR lines add to it, iface stanzas replace theirs."""
+        self._load(filename, config, MergeConfigException)
+
+    def compare_config(self) -> str:
+        if self._candidate is None:
+            return ""
+        interfaces = diff.interfaces_diff(self._out(INTERFACES_FILE), self._candidate.interfaces or "")
+        test = self._run(f"{FRR_RELOAD} --test {STATE_DIR}/candidate/frr.conf", root=True)
+        return interfaces + diff.frr_reload_diff(test.stdout)
+
+    def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
+        """Apply the candidate; with revert_in the device restores the rollback point by itself
+        after that many seconds unless confirm_commit() comes first. `message` is not kept:
+        the platform has no commit history."""
+        if self._candidate is None:
+            raise CommitError(f"{self.hostname}: no candidate loaded")
+        if revert_in is not None and revert_in < 1:
+            raise CommitError(f"{self.hostname}: revert_in must be at least 1 second, not {revert_in}")
+        try:
+            result = self._helper("commit", *([str(revert_in)] if revert_in is not None else []))
+        except ConnectionException as exc:
+            raise CommitError(
+                f"{self.hostname}: session lost during commit; the device completes it or restores "
+                f"the rollback point on its own: {exc}"
+            ) from exc
+        if not result.ok:
+            raise CommitError(f"{self.hostname}: {result.message}")
+        self._candidate = None
+
+    def confirm_commit(self) -> None:
+        result = self._helper("confirm")
+        if not result.ok:
+            raise CommitConfirmException(f"{self.hostname}: {result.message}")
+
+    def has_pending_commit(self) -> bool:
+        return self._run(f"test -f {STATE_DIR}/pending", root=True, check=False).ok
+
+    def discard_config(self) -> None:
+        self._helper("discard")
+        self._candidate = None
+
+    def rollback(self) -> None:
+        """Restore the configuration saved by the last commit (also ends a pending revert timer)."""
+        result = self._helper("rollback")
+        if not result.ok:
+            raise CommitError(f"{self.hostname}: {result.message}")
+
+    # -- getters ------------------------------------------------------------------------------
+
+    def get_facts(self) -> models.FactsDict:
+        return parsers.facts(
+            hostname=self._out(HOSTNAME),
+            domainname=self._out(DOMAINNAME),
+            proc_uptime=self._out(UPTIME),
+            os_release=self._out(OS_RELEASE),
+            machine=self._out(MACHINE),
+            show_version=self._out(SHOW_VERSION, root=True),
+            links_json=self._out(LINKS),
+        )
+
+    def get_interfaces(self) -> dict[str, models.InterfaceDict]:
+        return parsers.interfaces(self._out(LINKS), self._run(SPEEDS, check=False).stdout)
+
+    def get_interfaces_ip(self) -> dict[str, models.InterfacesIPDict]:
+        return parsers.interfaces_ip(self._out(ADDRESSES))
+
+    def get_bgp_neighbors(self) -> dict[str, models.BGPStateNeighborsPerVRFDict]:
+        return parsers.bgp_neighbors(self._out(BGP_SUMMARY, root=True), self._out(BGP_NEIGHBORS, root=True))
+
+    def get_lldp_neighbors(self) -> dict[str, list[models.LLDPNeighborDict]]:
+        return parsers.lldp_neighbors(self._out(LLDP, root=True))
+
+    def get_lldp_neighbors_detail(self, interface: str = "") -> models.LLDPNeighborsDetailDict:
+        found = parsers.lldp_neighbors_detail(self._out(LLDP, root=True))
+        return {name: found[name] for name in found if not interface or name == interface}
+
+    def get_config(
+        self,
+        retrieve: str = "all",
+        full: bool = False,
+        sanitized: bool = False,
+        format: str = "text",
+    ) -> models.ConfigDict:
+        """running = the interfaces file + FRR's running config; startup = both files on disk;
+        candidate = the loaded candidate (after merging, for a merge). All in the marker format."""
+        if format != "text":
+            raise NotImplementedError(f"format {format!r}: the frr platform has text configuration only")
+        result: models.ConfigDict = {"running": "", "startup": "", "candidate": ""}
+        if retrieve in ("all", "running"):
+            result["running"] = self._running_config().render()
+        if retrieve in ("all", "startup"):
+            startup = cfg.DeviceConfig(self._out(INTERFACES_FILE), self._out(STARTUP_FRR, root=True))
+            result["startup"] = startup.render()
+        if retrieve in ("all", "candidate") and self._candidate is not None:
+            result["candidate"] = self._candidate.render()
+        if sanitized:
+            for store in ("running", "startup", "candidate"):
+                result[store] = _SECRET.sub(r"\1<removed>", result[store])
+        return result
+
+    def ping(
+        self,
+        destination: str,
+        source: str = c.PING_SOURCE,
+        ttl: int = c.PING_TTL,
+        timeout: int = c.PING_TIMEOUT,
+        size: int = c.PING_SIZE,
+        count: int = c.PING_COUNT,
+        vrf: str = c.PING_VRF,
+        source_interface: str = c.PING_SOURCE_INTERFACE,
+    ) -> models.PingResultDict:
+        command = ["ping", "-c", str(count), "-W", str(timeout), "-s", str(size), "-t", str(ttl)]
+        if source or source_interface:
+            command += ["-I", source or source_interface]
+        command.append(destination)
+        if vrf:
+            command = ["ip", "vrf", "exec", vrf, *command]
+        # Root: `ip vrf exec` needs it, and raw ICMP sockets may be root-only in a container.
+        result = self._run(f"{shlex.join(command)} 2>&1", root=True, check=False)
+        return parsers.ping(result.stdout)
