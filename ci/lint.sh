@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Static checks: ruff (lint + format) and mypy --strict, as configured in pyproject.toml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/setup-python.sh
+echo "==> ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "==> mypy"
+.venv/bin/mypy

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command (README): installs and starts what the tests need, then runs every test, unit and lab.
+# Extra arguments go to pytest (e.g. `ci/test.sh tests/unit -x`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ci/setup-python.sh
+# shellcheck source=ci/bootstrap-lab.sh
+. ci/bootstrap-lab.sh
+
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if ((status == 5)); then
+  echo "pytest collected no tests: that is a failure, not a pass" >&2
+  exit 1
+fi
+exit "$status"
