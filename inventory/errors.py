@@ -39,7 +39,8 @@ class LocatedProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {format_key_path(self.path)}: {self.message}"
+        where = f"{self.source}: {format_key_path(self.path)}" if self.path else str(self.source)
+        return f"{where}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
