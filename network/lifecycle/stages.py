@@ -1,0 +1,183 @@
+"""The lifecycle stages over a selection of devices, each a composition of the tasks in tasks.py."""
+
+import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from nornir.core import Nornir
+from nornir.core.inventory import Host
+from nornir.core.task import AggregatedResult, MultiResult, Task
+
+from fundament.console import Step, progress
+from network.lifecycle import tasks
+from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, Status
+from network.lifecycle.scrub import scrub
+
+PostChecks = Callable[[list[str]], dict[str, CheckVerdict]]
+"""Runs the post-change checks of the named devices together (so cross-device checks see both ends)."""
+
+
+class FailurePolicy(StrEnum):
+    CONTINUE = "continue"
+    """A device whose checks fail is reverted; the others keep their change."""
+    ROLLBACK_ALL = "rollback-all"
+    """Any failure reverts every device this run committed."""
+
+
+class _Progress:
+    """Nornir processor: advances a progress display as each device finishes a task."""
+
+    def __init__(self, step: Step) -> None:
+        self._step = step
+
+    def task_started(self, task: Task) -> None:
+        pass
+
+    def task_completed(self, task: Task, result: AggregatedResult) -> None:
+        pass
+
+    def task_instance_started(self, task: Task, host: Host) -> None:
+        pass
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        found = result[0].result
+        status = found.status.value if isinstance(found, DeviceOutcome) else "done"
+        self._step.advance(f"{host.name} {status}")
+
+    def subtask_instance_started(self, task: Task, host: Host) -> None:
+        pass
+
+    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        pass
+
+
+def _run(nr: Nornir, title: str, step: Callable[..., Any], **kwargs: Any) -> dict[str, Any]:
+    """Run `step` on every host of `nr` with a progress display; per host its result value."""
+    with progress(title, total=len(nr.inventory.hosts)) as shown:
+        results = nr.with_processors([_Progress(shown)]).run(
+            task=tasks.guarded, step=step, name=title, raise_on_error=False, **kwargs
+        )
+    return {name: multi[0].result for name, multi in results.items()}
+
+
+def plan(nr: Nornir, configs: dict[str, str]) -> list[DeviceOutcome]:
+    """Per device: the diff between running and intended config. Devices are left untouched."""
+    return list(_run(nr, "plan", tasks.diff_candidate, configs=configs).values())
+
+
+def apply(
+    nr: Nornir,
+    configs: dict[str, str],
+    post_checks: PostChecks,
+    revert_in: int,
+    policy: FailurePolicy = FailurePolicy.CONTINUE,
+) -> list[DeviceOutcome]:
+    """Commit everywhere with a revert armed, run the post-checks of all committed devices together, then
+    confirm the devices whose checks pass and revert the others (or all, by policy).
+
+    Checks run after every commit so that a session between two changed devices is judged with both ends
+    changed, whatever the parallelism. A device that cannot be reached for the confirm reverts by itself.
+    """
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    committed = _run(
+        nr,
+        "commit",
+        tasks.commit_candidate,
+        configs=configs,
+        revert_in=revert_in,
+        message=f"fundament apply {stamp}",
+    )
+    pending = {name: o for name, o in committed.items() if o.status is Status.PENDING}
+    final = {name: o for name, o in committed.items() if name not in pending}
+    if not pending:
+        return list(final.values())
+    try:
+        verdicts = post_checks(sorted(pending))
+    except Exception as error:
+        verdicts = {
+            name: CheckVerdict(device=name, passed=False, summary=f"post-checks did not run: {error}")
+            for name in pending
+        }
+    failed = {name for name in pending if not verdicts.get(name, _missing(name)).passed}
+    if policy is FailurePolicy.ROLLBACK_ALL and (failed or any(o.failed for o in final.values())):
+        failed = set(pending)
+    for name in sorted(pending):
+        verdict = verdicts.get(name, _missing(name))
+        if name in failed:
+            reason = (
+                verdict.summary
+                if not verdict.passed
+                else "reverted by policy rollback-all: another device failed"
+            )
+            final.update(
+                _run(
+                    nr.filter(filter_func=lambda h, n=name: h.name == n),
+                    f"revert {name}",
+                    tasks.revert,
+                    diff=pending[name].diff,
+                    reason=reason,
+                )
+            )
+        else:
+            final.update(
+                _run(
+                    nr.filter(filter_func=lambda h, n=name: h.name == n),
+                    f"confirm {name}",
+                    tasks.confirm,
+                    diff=pending[name].diff,
+                    summary=verdict.summary,
+                )
+            )
+    return [final[name] for name in sorted(final)]
+
+
+def _missing(name: str) -> CheckVerdict:
+    return CheckVerdict(device=name, passed=False, summary="no post-check verdict for this device")
+
+
+def rollback(nr: Nornir) -> list[DeviceOutcome]:
+    return list(_run(nr, "rollback", tasks.rollback).values())
+
+
+def drift(nr: Nornir, configs: dict[str, str]) -> list[DeviceOutcome]:
+    """Intended vs running: the same comparison as plan, read as compliance."""
+    return plan(nr, configs)
+
+
+def backup(nr: Nornir, folder: Path, secrets: list[str]) -> list[DeviceOutcome]:
+    """Running configs, secrets scrubbed, into `folder` as a git repository (one commit per backup run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    configs = _run(nr, "backup", tasks.running_config)
+    outcomes = []
+    for name, config in sorted(configs.items()):
+        if isinstance(config, DeviceOutcome):
+            outcomes.append(config)
+            continue
+        (folder / f"{name}.cfg").write_text(scrub(config, secrets), encoding="utf-8")
+        outcomes.append(DeviceOutcome(device=name, status=Status.SAVED, message=str(folder / f"{name}.cfg")))
+    _commit_backup(folder, [o.device for o in outcomes if o.status is Status.SAVED])
+    return outcomes
+
+
+def _commit_backup(folder: Path, devices: list[str]) -> None:
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True)
+
+    if not (folder / ".git").exists():
+        git("init", "-q")
+    git("add", "--all")
+    if git("status", "--porcelain").stdout.strip():
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        git(
+            "-c",
+            "user.name=fundament",
+            "-c",
+            "user.email=fundament@localhost",
+            "commit",
+            "-q",
+            "-m",
+            f"backup {stamp}: {', '.join(devices)}",
+        )

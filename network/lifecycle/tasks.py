@@ -1,0 +1,95 @@
+"""Plain functions as Nornir tasks. Each talks to one device through the NAPALM driver contract only."""
+
+from typing import Any
+
+from napalm.base.base import NetworkDriver
+from nornir.core.task import Result, Task
+
+from network.lifecycle.outcome import DeviceOutcome, Status
+
+
+class DeviceError(Exception):
+    """A device-level failure, already phrased for the engineer reading the run's output."""
+
+
+def driver(task: Task) -> NetworkDriver:
+    """The device's open NAPALM connection; connection failures become a one-line DeviceError."""
+    try:
+        connection: NetworkDriver = task.host.get_connection("napalm", task.nornir.config)
+    except Exception as error:  # napalm, netmiko and paramiko each raise their own types here
+        raise DeviceError(f"cannot connect to {task.host.hostname}: {_reason(error)}") from error
+    return connection
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else 'no detail'}"
+
+
+def outcome(task: Task, status: Status, diff: str = "", message: str = "") -> Result:
+    failed = status in (Status.FAILED, Status.REVERTED)
+    return Result(
+        host=task.host,
+        result=DeviceOutcome(device=task.host.name, status=status, diff=diff, message=message),
+        changed=status in (Status.APPLIED, Status.ROLLED_BACK),
+        diff=diff,
+        failed=failed,
+    )
+
+
+def guarded(task: Task, step: Any, **kwargs: Any) -> Result:
+    """Run a step; any device failure becomes a FAILED outcome with its reason instead of a traceback."""
+    try:
+        result: Result = step(task, **kwargs)
+    except DeviceError as error:
+        return outcome(task, Status.FAILED, message=str(error))
+    except Exception as error:
+        return outcome(task, Status.FAILED, message=_reason(error))
+    return result
+
+
+def diff_candidate(task: Task, configs: dict[str, str]) -> Result:
+    """Load the intended config as a replace candidate, keep the diff, discard: the device is untouched."""
+    device = driver(task)
+    device.load_replace_candidate(config=configs[task.host.name])
+    try:
+        diff = device.compare_config()
+    finally:
+        device.discard_config()
+    return outcome(task, Status.PENDING if diff else Status.UNCHANGED, diff=diff)
+
+
+def commit_candidate(task: Task, configs: dict[str, str], revert_in: int, message: str) -> Result:
+    """Replace-commit with an automatic revert armed on the device; nothing is confirmed here."""
+    device = driver(task)
+    device.load_replace_candidate(config=configs[task.host.name])
+    diff = device.compare_config()
+    if not diff:
+        device.discard_config()
+        return outcome(task, Status.UNCHANGED)
+    device.commit_config(message=message, revert_in=revert_in)
+    return outcome(
+        task, Status.PENDING, diff=diff, message=f"committed; reverts in {revert_in} s unless confirmed"
+    )
+
+
+def confirm(task: Task, diff: str, summary: str) -> Result:
+    driver(task).confirm_commit()
+    return outcome(task, Status.APPLIED, diff=diff, message=summary)
+
+
+def revert(task: Task, diff: str, reason: str) -> Result:
+    """Undo an unconfirmed commit now rather than waiting for the device's own timer."""
+    device = driver(task)
+    device.rollback()
+    return outcome(task, Status.REVERTED, diff=diff, message=reason)
+
+
+def rollback(task: Task) -> Result:
+    driver(task).rollback()
+    return outcome(task, Status.ROLLED_BACK, message="previous committed config restored")
+
+
+def running_config(task: Task) -> Result:
+    config = driver(task).get_config(retrieve="running")["running"]
+    return Result(host=task.host, result=config)

@@ -1,0 +1,60 @@
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from network.lifecycle.lock import ApplyLockedError, apply_lock
+from network.lifecycle.scrub import MASK, scrub
+
+EOS_RUNNING = """\
+username netbeheer privilege 15 role network-admin secret sha512 $6$rounds=5000$salt$hash
+tacacs-server host 10.20.210.49 key 7 0832585B1910
+router bgp 65101
+   neighbor 10.254.0.1 password 7 Qs9fYm1D
+hostname leaf1
+"""
+
+
+def test_secret_lines_are_masked_and_the_rest_kept() -> None:
+    cleaned = scrub(EOS_RUNNING, secrets=[])
+    assert "$6$rounds" not in cleaned and "0832585B1910" not in cleaned and "Qs9fYm1D" not in cleaned
+    assert cleaned.count(MASK) == 3
+    assert "hostname leaf1" in cleaned
+    assert "username netbeheer privilege 15 role network-admin secret sha512 <removed>" in cleaned
+
+
+def test_known_secret_values_are_masked_anywhere() -> None:
+    assert scrub("description uplink-hunter2-a\n", secrets=["hunter2"]) == f"description uplink-{MASK}-a\n"
+
+
+def _try_lock(state: str, inventory: str, queue: "multiprocessing.Queue[str]") -> None:
+    import os
+
+    os.environ["FUNDAMENT_STATE_DIR"] = state
+    try:
+        with apply_lock(Path(inventory), "lab"):
+            queue.put("acquired")
+    except ApplyLockedError as error:
+        queue.put(str(error))
+
+
+def test_a_second_apply_on_the_same_inventory_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUNDAMENT_STATE_DIR", str(tmp_path))
+    queue: multiprocessing.Queue[str] = multiprocessing.Queue()
+    with apply_lock(Path("inventory/design"), "lab"):
+        other = multiprocessing.Process(target=_try_lock, args=(str(tmp_path), "inventory/design", queue))
+        other.start()
+        other.join(30)
+        refused = queue.get(timeout=5)
+        other_inventory = multiprocessing.Process(target=_try_lock, args=(str(tmp_path), "elsewhere", queue))
+        other_inventory.start()
+        other_inventory.join(30)
+        elsewhere = queue.get(timeout=5)
+    assert refused.startswith("another apply on target lab") and "pid" in refused
+    assert elsewhere == "acquired"
+    after = multiprocessing.Process(target=_try_lock, args=(str(tmp_path), "inventory/design", queue))
+    after.start()
+    after.join(30)
+    assert queue.get(timeout=5) == "acquired"
