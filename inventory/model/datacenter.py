@@ -34,7 +34,10 @@ class Datastore(Model):
 
 
 class DistributedSwitch(Model):
+    """A distributed switch over every host of its clusters."""
+
     name: Name
+    clusters: list[Name] = Field(min_length=1)
     mtu: int = Field(default=9000, ge=1500, le=9000)
     uplinks: list[str] = Field(min_length=1, description="uplink port names of the switch")
     host_nics: list[str] = Field(
@@ -46,6 +49,7 @@ class PortGroup(Model):
     """A distributed port group carrying one network segment; its VLAN and zone come from the segment."""
 
     segment: Name
+    switch: Name
     description: str = ""
 
 
@@ -95,7 +99,7 @@ class Datacenter(Model):
     site: Name = Field(description="the design's site of kind datacenter that houses the hosts")
     vcenter: str = Field(description="vCenter server name; credentials come from Pulumi config or env")
     vm_folder: Name = Field(description="top VM folder; one sub-folder per zone below it")
-    distributed_switch: DistributedSwitch
+    distributed_switches: list[DistributedSwitch] = Field(min_length=1)
     clusters: list[Cluster] = Field(min_length=1)
     datastores: list[Datastore] = Field(min_length=1)
     resource_pools: list[ResourcePool] = Field(min_length=1)

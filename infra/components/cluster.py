@@ -1,0 +1,52 @@
+"""An existing cluster, referenced by name, and the resource pools infra/ creates under its root pool."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_vsphere as vsphere
+
+from inventory.model.datacenter import ResourcePool
+
+
+@dataclass(frozen=True)
+class ClusterArgs:
+    datacenter_id: pulumi.Input[str]
+    name: str
+    hosts: Sequence[str]
+    datastores: Sequence[str]
+    resource_pools: Sequence[ResourcePool]
+
+
+class Cluster(pulumi.ComponentResource):
+    def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("fundament:infra:Cluster", name, None, opts)
+        read = pulumi.InvokeOptions(parent=self)
+        cluster = vsphere.get_compute_cluster_output(
+            name=args.name, datacenter_id=args.datacenter_id, opts=read
+        )
+        self.cluster_id = cluster.id
+        self.host_ids: list[pulumi.Output[str]] = [
+            vsphere.get_host_output(name=host, datacenter_id=args.datacenter_id, opts=read).id
+            for host in args.hosts
+        ]
+        self.datastore_ids: dict[str, pulumi.Output[str]] = {
+            store: vsphere.get_datastore_output(name=store, datacenter_id=args.datacenter_id, opts=read).id
+            for store in args.datastores
+        }
+        self.pool_ids: dict[str, pulumi.Output[str]] = {}
+        for pool in args.resource_pools:
+            self.pool_ids[pool.name] = vsphere.ResourcePool(
+                pool.name,
+                name=pool.name,
+                parent_resource_pool_id=cluster.resource_pool_id,
+                cpu_share_level=pool.cpu_shares,
+                memory_share_level=pool.memory_shares,
+                cpu_reservation=pool.cpu_reservation_mhz,
+                memory_reservation=pool.memory_reservation_mb,
+                # Reservations are floors, not ceilings: pools may borrow from the cluster.
+                cpu_expandable=True,
+                memory_expandable=True,
+                opts=pulumi.ResourceOptions(parent=self),
+            ).id
+        self.register_outputs({"cluster_id": self.cluster_id, "resource_pools": self.pool_ids})

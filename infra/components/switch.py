@@ -1,0 +1,40 @@
+"""A distributed switch over every host of its clusters, each host backing the uplinks with its NICs."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_vsphere as vsphere
+
+
+@dataclass(frozen=True)
+class SwitchArgs:
+    datacenter_id: pulumi.Input[str]
+    name: str
+    mtu: int
+    uplinks: Sequence[str]
+    host_nics: Sequence[str]
+    host_ids: Sequence[pulumi.Input[str]]
+
+
+class Switch(pulumi.ComponentResource):
+    def __init__(self, name: str, args: SwitchArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("fundament:infra:Switch", name, None, opts)
+        switch = vsphere.DistributedVirtualSwitch(
+            args.name,
+            name=args.name,
+            datacenter_id=args.datacenter_id,
+            max_mtu=args.mtu,
+            uplinks=list(args.uplinks),
+            active_uplinks=list(args.uplinks),
+            hosts=[
+                vsphere.DistributedVirtualSwitchHostArgs(host_system_id=host, devices=list(args.host_nics))
+                for host in args.host_ids
+            ],
+            # The leaves speak LLDP; CDP would leave them blind to the hosts.
+            link_discovery_protocol="lldp",
+            link_discovery_operation="both",
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.switch_id: pulumi.Output[str] = switch.id
+        self.register_outputs({"switch_id": self.switch_id})
