@@ -12,7 +12,7 @@ from fundament.exitcodes import ExitCode
 from inventory import generate as generator
 from inventory.errors import DesignError
 from inventory.loader import LoadedDesign, load
-from inventory.schema import SCHEMA_FILE, schema_text
+from inventory.schema import schema_text, schema_texts
 from inventory.summary import summarize
 
 app = typer.Typer(help="The source of truth: validate, summarise and generate designs.", no_args_is_help=True)
@@ -97,25 +97,29 @@ def show(inventory: InventoryOption = None, as_json: JsonOption = False) -> None
 
 @app.command()
 def schema(
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="write here instead of stdout")
-    ] = None,
+    write: Annotated[bool, typer.Option("--write", help="rewrite the committed schema files")] = False,
     check_only: Annotated[
-        bool, typer.Option("--check", help="exit 1 when the committed schema is stale")
+        bool, typer.Option("--check", help="exit 1 if a committed schema is stale")
     ] = False,
 ) -> None:
-    """The JSON Schema of a design file, generated from the models (the YAML files point at it)."""
-    text = schema_text()
+    """The JSON Schemas of design and migration files, generated from the models (the YAML files name them).
+
+    Without options: print the design file schema.
+    """
+    texts = schema_texts()
     if check_only:
-        if SCHEMA_FILE.read_text(encoding="utf-8") != text:
-            err.print(f"[red]{SCHEMA_FILE} is stale[/red]: run `fundament inventory schema -o {SCHEMA_FILE}`")
+        stale = [path for path, text in texts.items() if not path.exists() or path.read_text("utf-8") != text]
+        for path in stale:
+            err.print(f"[red]{path} is stale[/red]: run `fundament inventory schema --write`")
+        if stale:
             raise typer.Exit(ExitCode.FAILURE)
-        out.print(f"{SCHEMA_FILE} is up to date")
-    elif output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        out.print("schema files are up to date")
+    elif write:
+        for path, text in texts.items():
+            path.write_text(text, encoding="utf-8")
+            err.print(f"wrote {path}")
     else:
-        out.out(text, end="")
+        out.out(schema_text(), end="")
 
 
 @app.command()

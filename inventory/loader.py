@@ -62,7 +62,7 @@ def load(directory: Path | None = None) -> LoadedDesign:
     try:
         design = Design.model_validate(raw)
     except ValidationError as error:
-        raise DesignError(_schema_problems(error, sources)) from None
+        raise DesignError(schema_problems(error, sources)) from None
     loaded = LoadedDesign(design, sources)
     loaded.fail_on(cross_check(design))
     return loaded
@@ -72,7 +72,7 @@ def load_design(directory: Path | None = None) -> Design:
     return load(directory).design
 
 
-def _display(path: Path) -> Path:
+def display_path(path: Path) -> Path:
     try:
         return path.resolve().relative_to(Path.cwd())
     except ValueError:
@@ -82,16 +82,16 @@ def _display(path: Path) -> Path:
 def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[KeyPath, Source], list[LocatedProblem]]:
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
-        source = Source(_display(folder))
+        source = Source(display_path(folder))
         return {}, {}, [LocatedProblem(source, (), f"no design files (*.yaml) in {folder}")]
     raw: dict[str, Any] = {}
     sources: dict[KeyPath, Source] = {}
     owner: dict[str, Source] = {}
     problems: list[LocatedProblem] = []
     for file in files:
-        shown = _display(file)
+        shown = display_path(file)
         try:
-            data, lines = _read_yaml(file)
+            data, lines = read_yaml(file)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else None
@@ -124,7 +124,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any], dict[KeyPath, Source], l
     return raw, sources, problems
 
 
-def _read_yaml(file: Path) -> tuple[Any, dict[KeyPath, int]]:
+def read_yaml(file: Path) -> tuple[Any, dict[KeyPath, int]]:
     """The file's data and the line of every key and list item (libyaml speed, PyYAML's node marks)."""
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with file.open(encoding="utf-8") as stream:
@@ -182,7 +182,7 @@ def _apply_layers(raw: dict[str, Any], sources: dict[KeyPath, Source]) -> list[L
         try:
             DeviceLayer.model_validate(layer)
         except ValidationError as error:
-            problems += _schema_problems(error, sources, prefix)
+            problems += schema_problems(error, sources, prefix)
     if problems or not isinstance(raw.get("devices"), list):
         return problems
     layer_sources = [(path, source) for path, source in sources.items() if path[0] in LAYER_SECTIONS]
@@ -212,7 +212,7 @@ def _locate(sources: Mapping[KeyPath, Source], path: KeyPath) -> Source:
     return Source(Path(os.curdir))
 
 
-def _schema_problems(
+def schema_problems(
     error: ValidationError, sources: Mapping[KeyPath, Source], prefix: KeyPath = ()
 ) -> list[LocatedProblem]:
     problems = []

@@ -6,8 +6,10 @@ from typing import Any
 
 from inventory.loader import DeviceLayer
 from inventory.model import Design, Role
+from inventory.model.migration import Migration
 
-SCHEMA_FILE = Path(__file__).parent / "schema" / "design.schema.json"
+SCHEMA_DIR = Path(__file__).parent / "schema"
+SCHEMA_FILE = SCHEMA_DIR / "design.schema.json"
 
 
 def design_file_schema() -> dict[str, Any]:
@@ -36,5 +38,26 @@ def design_file_schema() -> dict[str, Any]:
     }
 
 
+def migration_file_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://fundament.provincie.internal/migration.schema.json",
+        "title": "fundament migration file",
+        **Migration.model_json_schema(),
+    }
+
+
+def schema_texts() -> dict[Path, str]:
+    """Every committed schema file and the text the models generate for it."""
+    return {
+        SCHEMA_FILE: _text(design_file_schema()),
+        SCHEMA_DIR / "migration.schema.json": _text(migration_file_schema()),
+    }
+
+
 def schema_text() -> str:
-    return json.dumps(design_file_schema(), indent=2, sort_keys=True) + "\n"
+    return schema_texts()[SCHEMA_FILE]
+
+
+def _text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

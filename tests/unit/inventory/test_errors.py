@@ -16,18 +16,30 @@ CASES = {
         "endpoints.yaml:4: endpoints[0].attach.interface: unknown interface 'eth7': not an access port of leaf1",
     ),
     "unknown segment": (
-        {"devices": ("{interface: eth3, segment: server, description: esx01 vmnic2}",
-                     "{interface: eth3, segment: servers, description: esx01 vmnic2}")},
+        {
+            "devices": (
+                "{interface: eth3, segment: server, description: esx01 vmnic2}",
+                "{interface: eth3, segment: servers, description: esx01 vmnic2}",
+            )
+        },
         "devices.yaml:15: devices[2].access_ports[0].segment: unknown segment 'servers'",
     ),
     "segment not on the device of an access port": (
-        {"devices": ("{interface: eth4, segment: opslag, description: backup proxy}",
-                     "{interface: eth4, segment: dmz, description: backup proxy}")},
+        {
+            "devices": (
+                "{interface: eth4, segment: opslag, description: backup proxy}",
+                "{interface: eth4, segment: dmz, description: backup proxy}",
+            )
+        },
         "devices.yaml:16: devices[2].access_ports[1].segment: segment dmz is not present on leaf1 (see its present_on)",
     ),
     "segment on a device that is no VTEP": (
-        {"segments": ("present_on: [leaf1, leaf2]\n    description: Applicatieservers",
-                      "present_on: [leaf1, spine1]\n    description: Applicatieservers")},
+        {
+            "segments": (
+                "present_on: [leaf1, leaf2]\n    description: Applicatieservers",
+                "present_on: [leaf1, spine1]\n    description: Applicatieservers",
+            )
+        },
         "segments.yaml:34: segments[3].present_on[1]: spine1 is a spine, not a VTEP role (leaf, border-leaf, access)",
     ),
     "interface used by two links": (
@@ -39,8 +51,12 @@ CASES = {
         "devices.yaml:21: devices[3].loopback: address 10.255.0.11 is already used at devices.2.loopback",
     ),
     "overlapping subnets": (
-        {"segments": ("subnet: 10.20.230.0/24\n    gateway: 10.20.230.1",
-                      "subnet: 10.20.210.128/25\n    gateway: 10.20.210.129")},
+        {
+            "segments": (
+                "subnet: 10.20.230.0/24\n    gateway: 10.20.230.1",
+                "subnet: 10.20.210.128/25\n    gateway: 10.20.210.129",
+            )
+        },
         "segments.yaml:47: segments[5].subnet: subnet 10.20.210.128/25 overlaps 10.20.210.0/24 at segments.3.subnet",
     ),
     "loopback outside its pool": (
@@ -76,8 +92,12 @@ CASES = {
         "devices.yaml:7: devices[1].asn: spine devices of site dc1 share one ASN: spine1 has 65100",
     ),
     "link ends disagree on addressing": (
-        {"links": ("b: {device: wan-noord, interface: eth1, ipv4: 10.254.0.1/31}",
-                   "b: {device: wan-noord, interface: eth1}")},
+        {
+            "links": (
+                "b: {device: wan-noord, interface: eth1, ipv4: 10.254.0.1/31}",
+                "b: {device: wan-noord, interface: eth1}",
+            )
+        },
         "links.yaml:24: links[14].b: end a is numbered but end b is not: both or neither",
     ),
     "link ends in different /31s": (
