@@ -2,4 +2,7 @@
 
 import typer
 
+from network.render_cli import render
+
 app = typer.Typer(help="Network: render, plan, apply, verify, rollback, backup, drift.", no_args_is_help=True)
+app.command()(render)

@@ -1,0 +1,85 @@
+"""Intended configuration: device facts rendered through the feature templates of a platform.
+
+`render_device` is pure. Secrets are never rendered: a template writes `@@secret:NAME@@` where the platform
+needs one, and the push stage calls `fill_secrets` on the text it sends to the device (never on a file).
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from pydantic import SecretStr
+
+from fundament import secrets
+from inventory.model import Design, Platform
+from inventory.model.services import SecretRef
+from network.facts import DeviceFacts, device_facts
+from network.platforms import FILE_MARKER, PLATFORMS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SECRET_MARKER = re.compile(r"@@secret:([A-Z][A-Z0-9_]*)@@")
+
+
+def secret_marker(ref: SecretRef) -> str:
+    return f"@@secret:{ref.secret}@@"
+
+
+@cache
+def _environment(platform: Platform) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / platform.value),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    environment.filters["ifname"] = PLATFORMS[platform].interface_name
+    environment.filters["secret"] = secret_marker
+    return environment
+
+
+def render_device(facts: DeviceFacts, platform: Platform) -> str:
+    """The full configuration of one device for `platform`; multi-file platforms get a marker per file."""
+    spec = PLATFORMS[platform]
+    environment = _environment(platform)
+    parts = []
+    for config_file in spec.files:
+        templates = [environment.get_template(name) for name in config_file.templates]
+        body = "".join(template.render(device=facts, platform=spec) for template in templates)
+        parts.append(body if config_file.path is None else f"{FILE_MARKER}{config_file.path}\n{body}")
+    return "".join(parts)
+
+
+def fill_secrets(text: str, resolve: Callable[[str], SecretStr] = secrets.resolve) -> str:
+    """The text with every secret marker replaced by its value: only for sending to a device."""
+    return SECRET_MARKER.sub(lambda match: resolve(match.group(1)).get_secret_value(), text)
+
+
+def config_path(directory: Path, platform: Platform, device: str) -> Path:
+    return directory / platform.value / f"{device}.cfg"
+
+
+def write_configs(
+    design: Design,
+    devices: Iterable[str],
+    platform: Platform | None,
+    directory: Path,
+    done: Callable[[str], None] = lambda device: None,
+) -> list[Path]:
+    """Render `devices` into `directory/<platform>/<device>.cfg`; platform None: each device's own.
+
+    `done` is called with each device name after its file is written (progress display).
+    """
+    written = []
+    for device in devices:
+        facts = device_facts(design, device)
+        target = platform or facts.platform
+        path = config_path(directory, target, device)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render_device(facts, target), encoding="utf-8")
+        written.append(path)
+        done(device)
+    return written
