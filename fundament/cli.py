@@ -5,6 +5,7 @@ Each domain owns its Typer app in its own package; this module only mounts them.
 
 import typer
 
+from infra.cli import app as infra_app
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
 
@@ -17,6 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(net_app, name="net")
+app.add_typer(infra_app, name="infra")
 
 
 def main() -> None:

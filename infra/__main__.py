@@ -1,8 +1,5 @@
-"""The Pulumi program (Pulumi.yaml `main`): run by the engine through `fundament infra preview|up`."""
+"""The Pulumi program (Pulumi.yaml `main`) when the engine runs it through the Python language host."""
 
-import pulumi
+from infra.program import main
 
-from infra.program import run
-
-for key, value in run().items():
-    pulumi.export(key, value)
+main()

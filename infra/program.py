@@ -36,11 +36,12 @@ PROJECT = "fundament-datacenter"
 """The Pulumi project name (infra/Pulumi.yaml)."""
 
 
-def run() -> dict[str, Any]:
-    """The program as the engine runs it: load and check the design, then declare it for this stack."""
+def main() -> None:
+    """The program as the engine runs it: load and check the design, declare it, export the outputs."""
     loaded = load()
     verify(loaded)
-    return declare(loaded.design, StackSettings.from_config())
+    for key, value in declare(loaded.design, StackSettings.from_config()).items():
+        pulumi.export(key, value)
 
 
 def verify(loaded: LoadedDesign) -> None:
@@ -138,6 +139,7 @@ def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
                 hosts=cluster.hosts,
                 datastores=[store.name for store in dc.datastores if store.cluster == cluster.name],
                 resource_pools=[pool for pool in dc.resource_pools if pool.cluster == cluster.name],
+                reservations={pool.name: settings.reservations(pool) for pool in dc.resource_pools},
             ),
             with_provider,
         )

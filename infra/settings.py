@@ -5,7 +5,7 @@ from typing import Literal
 import pulumi
 from pydantic import Field
 
-from inventory.model.datacenter import Disk, Workload
+from inventory.model.datacenter import Disk, ResourcePool, Workload
 from inventory.types import Model
 
 LAB_LIMITS = {"cpus": 2, "memory_mb": 2048, "disk_gb": 16}
@@ -31,3 +31,9 @@ class StackSettings(Model):
             disk.model_copy(update={"size_gb": min(disk.size_gb, LAB_LIMITS["disk_gb"])}) for disk in vm.disks
         ]
         return min(vm.cpus, LAB_LIMITS["cpus"]), min(vm.memory_mb, LAB_LIMITS["memory_mb"]), disks
+
+    def reservations(self, pool: ResourcePool) -> tuple[int, int]:
+        """cpu (MHz) and memory (MB) reserved for `pool` on this stack: a lab has nothing to spare."""
+        if self.sizing == "full":
+            return pool.cpu_reservation_mhz, pool.memory_reservation_mb
+        return 0, 0

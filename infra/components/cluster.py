@@ -1,6 +1,6 @@
 """An existing cluster, referenced by name, and the resource pools infra/ creates under its root pool."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -16,6 +16,8 @@ class ClusterArgs:
     hosts: Sequence[str]
     datastores: Sequence[str]
     resource_pools: Sequence[ResourcePool]
+    reservations: Mapping[str, tuple[int, int]]
+    """pool name -> (cpu MHz, memory MB) reserved on this stack"""
 
 
 class Cluster(pulumi.ComponentResource):
@@ -42,8 +44,8 @@ class Cluster(pulumi.ComponentResource):
                 parent_resource_pool_id=cluster.resource_pool_id,
                 cpu_share_level=pool.cpu_shares,
                 memory_share_level=pool.memory_shares,
-                cpu_reservation=pool.cpu_reservation_mhz,
-                memory_reservation=pool.memory_reservation_mb,
+                cpu_reservation=args.reservations[pool.name][0],
+                memory_reservation=args.reservations[pool.name][1],
                 # Reservations are floors, not ceilings: pools may borrow from the cluster.
                 cpu_expandable=True,
                 memory_expandable=True,
