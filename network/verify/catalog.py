@@ -1,0 +1,310 @@
+"""The check catalog: generated from the design, written as YAML people edit and extend, read back typed.
+
+A catalog is self-contained: every entry carries the design facts it checks (ends, ASNs, addresses), so a
+hand-written entry needs no design support and a generated catalog documents what "matches the design" means.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from enum import StrEnum
+from itertools import permutations
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from inventory.model import Design, Device, Endpoint, Platform
+from inventory.types import Model
+from network.platforms import PLATFORMS
+from network.verify.check import Check
+from network.verify.checks import (
+    REGISTRY,
+    BgpSession,
+    EndpointReachability,
+    EvpnVnis,
+    InterfacesUp,
+    LldpNeighbors,
+    LoopbackReachability,
+    NoDefaultCredentials,
+    ServiceConfigured,
+    SshOnly,
+)
+from network.verify.checks.baseline import Service
+from network.verify.checks.cabling import Port
+from network.verify.checks.overlay import Host, SegmentVni, TargetHost
+from network.verify.checks.routing import BgpEnd, Bounds
+
+
+class Target(StrEnum):
+    LAB = "lab"
+    """Every device runs the lab platform (frr); endpoints are the lab's test hosts."""
+    PRODUCTION = "production"
+    """Every device runs its designed platform; there are no test hosts."""
+
+
+# The command each platform lists its VNIs with, as JSON in the shape EvpnVnis reads (NAPALM `cli`).
+VNI_COMMANDS: dict[Platform, str] = {Platform.FRR: "show evpn vni json"}
+
+# Running-config lines that name a baseline server, per platform that configures it ({address} is filled in).
+SERVICE_LINES: dict[Platform, dict[Service, str]] = {
+    Platform.EOS: {
+        "ntp": r"^ntp server\b.*\b{address}\b",
+        "dns": r"^ip name-server\b.*\b{address}\b",
+        "syslog": r"^logging\b.*\bhost {address}\b",
+    },
+}
+
+
+class CatalogError(ValueError):
+    """A catalog file that cannot be used; the message names the entry and the field."""
+
+
+class Entry(Model):
+    check: str
+    tags: list[str] = []
+    inputs: dict[str, Any]
+
+
+class CatalogFile(Model):
+    checks: list[Entry]
+
+
+def load(path: Path) -> list[Check[Any]]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise CatalogError(f"{path}: {error}") from None
+    return parse(raw, str(path))
+
+
+def parse(raw: Any, origin: str = "catalog") -> list[Check[Any]]:
+    try:
+        catalog = CatalogFile.model_validate(raw)
+    except ValidationError as error:
+        raise CatalogError(f"{origin}: {_first_error(error)}") from None
+    checks: list[Check[Any]] = []
+    problems = []
+    for index, entry in enumerate(catalog.checks):
+        check_class = REGISTRY.get(entry.check)
+        if check_class is None:
+            problems.append(f"checks[{index}]: unknown check {entry.check!r} (known: {', '.join(REGISTRY)})")
+            continue
+        try:
+            checks.append(check_class(check_class.Input.model_validate(entry.inputs), entry.tags))
+        except ValidationError as error:
+            problems.append(f"checks[{index}] ({entry.check}): {_first_error(error)}")
+    if problems:
+        raise CatalogError(f"{origin}:\n  " + "\n  ".join(problems))
+    return checks
+
+
+def _first_error(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'top level'}: {problem['msg']}"
+        for problem in error.errors()
+    )
+
+
+class _CompactDumper(yaml.SafeDumper):
+    """Block style for the structure, flow style for leaves (a port, a list of addresses): one entry reads
+    as a few lines instead of a screenful."""
+
+
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, dict | list)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
+    flow = bool(data) and all(_is_leaf(value) for value in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(_is_leaf(value) for value in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_CompactDumper.add_representer(dict, _represent_dict)
+_CompactDumper.add_representer(list, _represent_list)
+
+
+def dump(checks: Sequence[Check[Any]], header: str = "") -> str:
+    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    body = yaml.dump(
+        {"checks": [check.entry() for check in checks]},
+        Dumper=_CompactDumper,
+        sort_keys=False,
+        width=110,
+        allow_unicode=True,
+    )
+    return comment + body
+
+
+def header(design: Design, target: Target) -> str:
+    platforms = sorted({_platform(device, target) for device in design.devices})
+    lines = [
+        f"Verification catalog for {design.design.name} {design.design.version}, target {target.value}.",
+        "Generated by `fundament net verify catalog`; edit or extend by hand, run with `--catalog FILE`.",
+        f"Checks: {', '.join(REGISTRY)}.",
+    ]
+    for platform in platforms:
+        if platform not in VNI_COMMANDS:
+            lines.append(f"{platform}: no evpn-vni checks (no VNI command known for this platform)")
+        if platform not in SERVICE_LINES:
+            lines.append(f"{platform}: no NTP/DNS/syslog checks, its configuration does not carry them:")
+            lines += [f"  - {reason}" for reason in PLATFORMS[platform].not_rendered]
+    if target is Target.LAB:
+        lines.append(
+            "Lab: segments are layer 2 only (no routing between segments), so endpoints in different "
+            "segments never reach each other, even where security.allowed permits it."
+        )
+    return "\n".join(lines)
+
+
+def generate(design: Design, target: Target = Target.LAB) -> list[Check[Any]]:
+    """Every check the design implies, in a stable order (cabling, routing, overlay, baseline)."""
+    return [
+        *_cabling(design, target),
+        *_routing(design, target),
+        *_overlay(design, target),
+        *_baseline(design, target),
+    ]
+
+
+def _platform(device: Device, target: Target) -> Platform:
+    return Platform.FRR if target is Target.LAB else device.platform
+
+
+def _port(design: Design, device: str, interface: str, target: Target) -> Port:
+    platform = _platform(design.device_by_name[device], target)
+    return Port(device=device, interface=PLATFORMS[platform].interface_name(interface))
+
+
+def _cabling(design: Design, target: Target) -> Iterator[Check[Any]]:
+    for link in design.links:
+        a = _port(design, link.a.device, link.a.interface, target)
+        b = _port(design, link.b.device, link.b.interface, target)
+        yield LldpNeighbors(LldpNeighbors.Input(a=a, b=b), [link.kind.value])
+    cabled = {endpoint.attach.device + ":" + endpoint.attach.interface for endpoint in design.endpoints}
+    for device in design.devices:
+        up: dict[str, str] = {}
+        for local, remote, _ in design.links_of(device.name):
+            port = _port(design, device.name, local.interface, target)
+            up[port.interface] = str(_port(design, remote.device, remote.interface, target))
+        for access in device.access_ports:
+            # The lab cables an access port only where a test host hangs on it.
+            if target is Target.LAB and f"{device.name}:{access.interface}" not in cabled:
+                continue
+            port = _port(design, device.name, access.interface, target)
+            up[port.interface] = f"segment {access.segment}" + (
+                f" ({access.description})" if access.description else ""
+            )
+        yield InterfacesUp(InterfacesUp.Input(device=device.name, up=up))
+
+
+def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:
+    devices = design.device_by_name
+    for link in design.links:
+        ends = []
+        for local, remote in ((link.a, link.b), (link.b, link.a)):
+            if link.numbered and remote.ipv4 is not None:
+                peer = str(remote.ipv4.ip)
+            else:
+                peer = _port(design, local.device, local.interface, target).interface
+            ends.append(BgpEnd(device=local.device, asn=devices[local.device].asn, peer=peer))
+        # Each device announces its loopback only; its own comes back never (AS path), so at most all others.
+        prefixes = {"ipv4": Bounds(min=1, max=len(design.devices) - 1)}
+        # Every session carries EVPN and passes it on, so each side learns the other VTEPs' routes.
+        if design.segments:
+            prefixes["evpn"] = Bounds(min=1)
+        yield BgpSession(BgpSession.Input(a=ends[0], b=ends[1], prefixes=prefixes), [link.kind.value])
+    for device in design.devices:
+        targets = {other.name: other.loopback for other in design.devices if other.name != device.name}
+        yield LoopbackReachability(
+            LoopbackReachability.Input(device=device.name, source=device.loopback, targets=targets)
+        )
+
+
+def _overlay(design: Design, target: Target) -> Iterator[Check[Any]]:
+    devices = design.device_by_name
+    for device in design.devices:
+        command = VNI_COMMANDS.get(_platform(device, target))
+        segments = design.segments_on(device.name)
+        if command is None or not segments or device.role not in design.routing.overlay.vtep_roles:
+            continue
+        carried = [
+            SegmentVni(
+                segment=segment.name,
+                vni=segment.vni,
+                remote_vteps=[devices[name].loopback for name in segment.present_on if name != device.name],
+            )
+            for segment in segments
+        ]
+        yield EvpnVnis(EvpnVnis.Input(device=device.name, command=command, segments=carried))
+    if target is Target.LAB:
+        for source, destination in permutations(design.endpoints, 2):
+            yield _endpoint_check(design, source, destination)
+
+
+def _host(design: Design, endpoint: Endpoint) -> dict[str, str]:
+    device = design.device_by_name[endpoint.attach.device]
+    segment = next(
+        port.segment for port in device.access_ports if port.interface == endpoint.attach.interface
+    )
+    return {
+        "name": endpoint.name,
+        "attach": f"{endpoint.attach.device}:{endpoint.attach.interface}",
+        "segment": segment,
+        "zone": design.segment_by_name[segment].zone,
+    }
+
+
+def _endpoint_check(design: Design, source: Endpoint, destination: Endpoint) -> EndpointReachability:
+    src = Host(**_host(design, source))
+    dst = TargetHost(**_host(design, destination), ipv4=destination.ipv4.ip)
+    if src.segment == dst.segment:
+        if source.attach.device == destination.attach.device:
+            reason = f"same segment {src.segment} on one switch"
+        else:
+            reason = (
+                f"same segment {src.segment}, stretched over EVPN-VXLAN between "
+                f"{source.attach.device} and {destination.attach.device}"
+            )
+        return EndpointReachability(
+            EndpointReachability.Input(source=src, target=dst, expect="reachable", reason=reason)
+        )
+    no_routing = "and the lab routes nothing between segments (layer 2 only)"
+    rule = next(
+        (r for r in design.security.allowed if r.source == src.zone and r.destination == dst.zone), None
+    )
+    if src.zone == dst.zone:
+        reason = f"same zone {src.zone} but another segment, {no_routing}"
+    elif rule is None:
+        reason = f"zone {src.zone} may not reach zone {dst.zone} (no rule in security.allowed), {no_routing}"
+    else:
+        reason = (
+            f"zone {src.zone} may reach zone {dst.zone} ({', '.join(rule.services)}) by design, but the lab "
+            "routes nothing between segments (layer 2 only): checked that it stays isolated"
+        )
+    return EndpointReachability(
+        EndpointReachability.Input(source=src, target=dst, expect="unreachable", reason=reason)
+    )
+
+
+def _baseline(design: Design, target: Target) -> Iterator[Check[Any]]:
+    management = design.management
+    servers: dict[Service, list[str]] = {
+        "ntp": [str(address) for address in management.ntp],
+        "dns": [str(address) for address in management.dns],
+        "syslog": [str(server.host) for server in management.syslog],
+    }
+    for device in design.devices:
+        yield SshOnly(SshOnly.Input(device=device.name))
+        yield NoDefaultCredentials(NoDefaultCredentials.Input(device=device.name))
+        lines = SERVICE_LINES.get(_platform(device, target), {})
+        for service, pattern in lines.items():
+            expected = [pattern.format(address=re.escape(address)) for address in servers[service]]
+            yield ServiceConfigured(
+                ServiceConfigured.Input(device=device.name, service=service, lines=expected)
+            )

@@ -1,0 +1,110 @@
+"""The cabling plan: LLDP neighbors on both ends of every link, and the designed ports up."""
+
+import re
+
+from pydantic import Field
+
+from inventory.types import Model, Name
+from network.verify.check import Check, Verdict, failed, passed
+from network.verify.observe import INTERFACES, LLDP, Getter, Observations, Request
+
+
+class Port(Model):
+    device: Name
+    interface: str = Field(description="the platform's name of the port")
+
+    def __str__(self) -> str:
+        return f"{self.device}:{self.interface}"
+
+
+def short_name(hostname: str) -> str:
+    """LLDP system names may carry the domain; the design names the host only."""
+    return hostname.split(".", 1)[0]
+
+
+class LinkInput(Model):
+    a: Port
+    b: Port
+
+
+class LldpNeighbors(Check[LinkInput]):
+    name = "lldp-neighbors"
+    description = "Each end of a link sees exactly the other end as its LLDP neighbor."
+    Input = LinkInput
+    tags = ("cabling",)
+
+    @property
+    def title(self) -> str:
+        return f"LLDP {self.inputs.a} <-> {self.inputs.b}"
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.inputs.a.device, self.inputs.b.device)
+
+    def requests(self) -> list[Request]:
+        return [
+            Getter(self.inputs.a.device, "get_lldp_neighbors"),
+            Getter(self.inputs.b.device, "get_lldp_neighbors"),
+        ]
+
+    def evaluate(self, seen: Observations) -> Verdict:
+        problems = []
+        for local, remote in ((self.inputs.a, self.inputs.b), (self.inputs.b, self.inputs.a)):
+            neighbors = seen.parse(Getter(local.device, "get_lldp_neighbors"), LLDP).get(local.interface, [])
+            found = [f"{short_name(n.hostname)}:{n.port}" for n in neighbors]
+            if found != [str(remote)]:
+                seen_text = ", ".join(found) if found else "no LLDP neighbor"
+                problems.append(f"{local} should see {remote}, sees {seen_text}")
+        if problems:
+            return failed("; ".join(problems))
+        return passed(f"{self.inputs.a} and {self.inputs.b} see each other")
+
+
+class InterfacesInput(Model):
+    device: Name
+    up: dict[str, str] = Field(description="designed ports -> what they connect to")
+    port_pattern: str = Field(
+        default=r"^eth[1-9][0-9]*$", description="ports that must be down unless designed (not management)"
+    )
+
+
+class InterfacesUp(Check[InterfacesInput]):
+    name = "interfaces"
+    description = "Every designed port is enabled and up; no other front port is up."
+    Input = InterfacesInput
+    tags = ("cabling",)
+
+    @property
+    def title(self) -> str:
+        return f"interfaces of {self.inputs.device}"
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.inputs.device,)
+
+    def requests(self) -> list[Request]:
+        return [Getter(self.inputs.device, "get_interfaces")]
+
+    def evaluate(self, seen: Observations) -> Verdict:
+        device = self.inputs.device
+        interfaces = seen.parse(Getter(device, "get_interfaces"), INTERFACES)
+        problems = []
+        for name, peer in self.inputs.up.items():
+            state = interfaces.get(name)
+            if state is None:
+                problems.append(f"{device}:{name} (to {peer}) does not exist")
+            elif not state.is_enabled:
+                problems.append(f"{device}:{name} (to {peer}) is administratively down")
+            elif not state.is_up:
+                problems.append(f"{device}:{name} (to {peer}) is down")
+        front_port = re.compile(self.inputs.port_pattern)
+        unexpected = sorted(
+            name
+            for name, state in interfaces.items()
+            if state.is_up and front_port.match(name) and name not in self.inputs.up
+        )
+        if unexpected:
+            problems.append(f"{device}: {', '.join(unexpected)} up but not in the design")
+        if problems:
+            return failed("; ".join(problems))
+        return passed(f"{len(self.inputs.up)} designed ports up on {device}, no others")

@@ -1,0 +1,133 @@
+"""The overlay: each segment's VNI on its VTEPs with the other VTEPs as remotes, endpoints reaching each
+other across leaves, and zones kept apart where the design does not allow traffic between them."""
+
+from ipaddress import IPv4Address
+from typing import Literal
+
+from pydantic import Field, TypeAdapter
+
+from inventory.types import Model, Name, Vni
+from network.verify.check import Check, Verdict, failed, passed
+from network.verify.observe import LOSS, Cli, EndpointPing, Observations, Request, View
+
+
+class VniState(View):
+    vni: int
+    remoteVteps: list[str | dict[str, str]] = []  # noqa: N815 - FRR's JSON key
+
+    @property
+    def remotes(self) -> set[str]:
+        """FRR lists remote VTEPs as addresses (`show evpn vni json`) or as objects with `ip` (detail)."""
+        return {vtep if isinstance(vtep, str) else vtep.get("ip", "") for vtep in self.remoteVteps}
+
+
+VNIS = TypeAdapter(dict[str, VniState] | list[VniState])
+
+
+class SegmentVni(Model):
+    segment: Name
+    vni: Vni
+    remote_vteps: list[IPv4Address] = Field(description="loopbacks of the other VTEPs carrying the segment")
+
+
+class VniInput(Model):
+    device: Name
+    command: str = Field(
+        default="show evpn vni json", description="the platform's command listing VNIs as JSON (NAPALM cli)"
+    )
+    segments: list[SegmentVni] = Field(min_length=1)
+
+
+class EvpnVnis(Check[VniInput]):
+    name = "evpn-vni"
+    description = (
+        "Every segment's VNI is present on the VTEPs that carry it, with the other VTEPs as remotes."
+    )
+    Input = VniInput
+    tags = ("evpn",)
+
+    @property
+    def title(self) -> str:
+        return f"VNIs on {self.inputs.device}"
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.inputs.device,)
+
+    def requests(self) -> list[Request]:
+        return [Cli(self.inputs.device, self.inputs.command)]
+
+    def evaluate(self, seen: Observations) -> Verdict:
+        device = self.inputs.device
+        parsed = seen.parse_json(Cli(device, self.inputs.command), VNIS)
+        present = {state.vni: state for state in (parsed.values() if isinstance(parsed, dict) else parsed)}
+        problems = []
+        for segment in self.inputs.segments:
+            state = present.get(segment.vni)
+            if state is None:
+                problems.append(f"{device} has no VNI {segment.vni} (segment {segment.segment})")
+                continue
+            missing = sorted(str(vtep) for vtep in segment.remote_vteps if str(vtep) not in state.remotes)
+            if missing:
+                where = f"{device} VNI {segment.vni} (segment {segment.segment})"
+                problems.append(f"{where} lacks remote VTEPs {', '.join(missing)}")
+        if problems:
+            return failed("; ".join(problems))
+        names = ", ".join(f"{s.segment} {s.vni}" for s in self.inputs.segments)
+        return passed(f"{device} carries {names} with all designed remote VTEPs")
+
+
+class Host(Model):
+    name: Name
+    attach: str = Field(description="device:port the host is cabled to")
+    segment: Name
+    zone: Name
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.attach}, segment {self.segment})"
+
+
+class TargetHost(Host):
+    ipv4: IPv4Address
+
+
+class EndpointInput(Model):
+    source: Host
+    target: TargetHost
+    expect: Literal["reachable", "unreachable"]
+    reason: str = Field(description="why the design expects this: shown in every result")
+
+
+class EndpointReachability(Check[EndpointInput]):
+    name = "endpoint-reachability"
+    description = "An endpoint reaches another one (ping over SSH on the endpoint), or must not reach it."
+    Input = EndpointInput
+    tags = ("evpn", "reachability", "zones")
+
+    @property
+    def title(self) -> str:
+        verb = "reaches" if self.inputs.expect == "reachable" else "does not reach"
+        return f"{self.inputs.source.name} {verb} {self.inputs.target.name}"
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        ends = (self.inputs.source.attach.split(":")[0], self.inputs.target.attach.split(":")[0])
+        return tuple(dict.fromkeys(ends))
+
+    def _ping(self) -> EndpointPing:
+        return EndpointPing(self.inputs.source.name, str(self.inputs.target.ipv4))
+
+    def requests(self) -> list[Request]:
+        return [self._ping()]
+
+    def evaluate(self, seen: Observations) -> Verdict:
+        loss = seen.parse(self._ping(), LOSS)
+        source, target, reason = self.inputs.source, self.inputs.target, self.inputs.reason
+        reached = loss < 100
+        if reached and self.inputs.expect == "reachable":
+            return passed(f"{source} reaches {target} {target.ipv4}: {reason}")
+        if not reached and self.inputs.expect == "unreachable":
+            return passed(f"{source} does not reach {target} {target.ipv4}: {reason}")
+        if reached:
+            return failed(f"{source} reaches {target} {target.ipv4} but should not: {reason}")
+        return failed(f"{source} cannot reach {target} {target.ipv4}: {reason}")

@@ -1,0 +1,152 @@
+"""The underlay: every designed BGP session up with the right ASNs on both ends, loopbacks reachable."""
+
+from ipaddress import IPv4Address
+
+from pydantic import Field
+
+from inventory.types import Asn, Model, Name
+from network.verify.check import Check, Verdict, failed, passed
+from network.verify.observe import BGP, PING, BgpPeer, Getter, Observations, Ping, Request
+
+
+class BgpEnd(Model):
+    device: Name
+    asn: Asn
+    peer: str = Field(
+        description="how this end names the session: its own interface (unnumbered) or the far end's address"
+    )
+
+
+class Bounds(Model):
+    min: int = Field(default=0, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+    def __str__(self) -> str:
+        return f"{self.min}..{self.max}" if self.max is not None else f">= {self.min}"
+
+    def __contains__(self, count: int) -> bool:
+        return count >= self.min and (self.max is None or count <= self.max)
+
+
+class BgpInput(Model):
+    a: BgpEnd
+    b: BgpEnd
+    prefixes: dict[str, Bounds] = Field(
+        default={}, description="address family (ipv4, evpn) -> prefixes each end receives from the other"
+    )
+    vrf: str = "global"
+
+
+def family(name: str) -> str:
+    """Platforms name address families differently (`ipv4`, `ipv4 unicast`, `l2vpn evpn`, `l2vpnEvpn`)."""
+    lowered = name.lower()
+    if "evpn" in lowered or lowered == "l2vpn":
+        return "evpn"
+    return lowered.split()[0]
+
+
+class BgpSession(Check[BgpInput]):
+    name = "bgp-session"
+    description = (
+        "A designed eBGP session is established on both ends, with the designed ASNs and prefix counts."
+    )
+    Input = BgpInput
+    tags = ("routing", "bgp")
+
+    @property
+    def title(self) -> str:
+        a, b = self.inputs.a, self.inputs.b
+        return f"BGP {a.device} (AS {a.asn}) <-> {b.device} (AS {b.asn})"
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.inputs.a.device, self.inputs.b.device)
+
+    def requests(self) -> list[Request]:
+        return [
+            Getter(self.inputs.a.device, "get_bgp_neighbors"),
+            Getter(self.inputs.b.device, "get_bgp_neighbors"),
+        ]
+
+    def evaluate(self, seen: Observations) -> Verdict:
+        problems: list[str] = []
+        for local, remote in ((self.inputs.a, self.inputs.b), (self.inputs.b, self.inputs.a)):
+            vrfs = seen.parse(Getter(local.device, "get_bgp_neighbors"), BGP)
+            peer = vrfs[self.inputs.vrf].peers.get(local.peer) if self.inputs.vrf in vrfs else None
+            if peer is None:
+                problems.append(f"{local.device} has no BGP session {local.peer} to {remote.device}")
+            else:
+                problems += self._end_problems(local, remote, peer)
+        if problems:
+            return failed("; ".join(problems))
+        counts = ", ".join(f"{af} {bounds}" for af, bounds in self.inputs.prefixes.items())
+        return passed(
+            f"{self.inputs.a.device} and {self.inputs.b.device} established, ASNs as designed"
+            + (f", prefixes received within bounds ({counts})" if counts else "")
+        )
+
+    def _end_problems(self, local: BgpEnd, remote: BgpEnd, peer: BgpPeer) -> list[str]:
+        session = f"{local.device} {local.peer} -> {remote.device}"
+        if not peer.is_enabled:
+            return [f"{session} is shut down"]
+        problems = []
+        if not peer.is_up:
+            problems.append(f"{session} is not established")
+        if peer.remote_as != remote.asn:
+            problems.append(f"{session}: peer AS is {peer.remote_as}, the design says {remote.asn}")
+        if peer.local_as != local.asn:
+            problems.append(f"{session}: local AS is {peer.local_as}, the design says {local.asn}")
+        if peer.is_up:
+            received = {
+                family(name): counts.received_prefixes for name, counts in peer.address_family.items()
+            }
+            for af, bounds in self.inputs.prefixes.items():
+                if af not in received:
+                    problems.append(f"{session}: address family {af} is not active")
+                elif received[af] not in bounds:
+                    problems.append(f"{session}: {received[af]} {af} prefixes received, expected {bounds}")
+        return problems
+
+
+class LoopbacksInput(Model):
+    device: Name
+    source: IPv4Address = Field(description="the device's own loopback: pings leave from it")
+    targets: dict[Name, IPv4Address] = Field(description="device -> loopback to reach")
+    count: int = Field(default=1, ge=1, le=10)
+    max_lost: int = Field(default=0, ge=0, description="lost probes that still pass")
+
+
+class LoopbackReachability(Check[LoopbacksInput]):
+    name = "loopback-reachability"
+    description = "A switch reaches every other loopback, pinging from its own loopback (via the driver)."
+    Input = LoopbacksInput
+    tags = ("routing", "reachability")
+
+    @property
+    def title(self) -> str:
+        return f"loopbacks from {self.inputs.device} ({self.inputs.source})"
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.inputs.device,)
+
+    def _ping(self, target: IPv4Address) -> Ping:
+        return Ping(self.inputs.device, str(target), str(self.inputs.source))
+
+    def requests(self) -> list[Request]:
+        return [self._ping(target) for target in self.inputs.targets.values()]
+
+    def evaluate(self, seen: Observations) -> Verdict:
+        unreachable = []
+        for name, target in self.inputs.targets.items():
+            result = seen.parse(self._ping(target), PING)
+            if result.success is None:
+                unreachable.append(f"{name} {target} ({result.error or 'ping failed'})")
+            elif result.success.packet_loss > self.inputs.max_lost:
+                lost = f"{result.success.packet_loss} of {result.success.probes_sent} probes lost"
+                unreachable.append(f"{name} {target} ({lost})")
+        if unreachable:
+            return failed(
+                f"{self.inputs.device} ({self.inputs.source}) cannot reach " + ", ".join(unreachable)
+            )
+        return passed(f"{self.inputs.device} reaches all {len(self.inputs.targets)} loopbacks")

@@ -1,0 +1,257 @@
+"""What checks ask the network for, and what came back.
+
+A check names its requests (a getter on a device, a ping from a device or an endpoint, a probe of a
+management port); the runner collects every request once, grouped by the connection that serves it, and
+hands the answers to the checks as `Observations`. Evaluating a check is then a pure function of recorded
+data, which is what makes the checks testable on recorded device output.
+"""
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+T = TypeVar("T")
+
+GetterName = Literal["get_lldp_neighbors", "get_bgp_neighbors", "get_interfaces", "get_config", "get_facts"]
+
+
+@dataclass(frozen=True)
+class Getter:
+    """A NAPALM getter on a device."""
+
+    device: str
+    getter: GetterName
+
+    @property
+    def target(self) -> str:
+        return self.device
+
+    @property
+    def key(self) -> str:
+        return f"{self.device} {self.getter}"
+
+
+@dataclass(frozen=True)
+class Ping:
+    """NAPALM `ping` from a device, sourced from one of its addresses."""
+
+    device: str
+    destination: str
+    source: str
+
+    @property
+    def target(self) -> str:
+        return self.device
+
+    @property
+    def key(self) -> str:
+        return f"{self.device} ping {self.destination} from {self.source}"
+
+
+@dataclass(frozen=True)
+class Cli:
+    """NAPALM `cli` on a device: one command, its text output."""
+
+    device: str
+    command: str
+
+    @property
+    def target(self) -> str:
+        return self.device
+
+    @property
+    def key(self) -> str:
+        return f"{self.device} cli {self.command}"
+
+
+@dataclass(frozen=True)
+class EndpointPing:
+    """A ping run on an endpoint (a lab test host) over SSH; the answer is the packet loss in percent."""
+
+    endpoint: str
+    destination: str
+
+    @property
+    def target(self) -> str:
+        return f"endpoint {self.endpoint}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.endpoint} endpoint-ping {self.destination}"
+
+
+@dataclass(frozen=True)
+class TcpPort:
+    """Whether a TCP port of a device's management address accepts connections (from where verify runs)."""
+
+    device: str
+    port: int
+
+    @property
+    def target(self) -> str:
+        return f"probe {self.device}:{self.port}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.device} tcp {self.port}"
+
+
+@dataclass(frozen=True)
+class Login:
+    """Whether the device's SSH server accepts a username and password (the answer is a bool)."""
+
+    device: str
+    username: str
+    password: str
+
+    @property
+    def target(self) -> str:
+        return f"login {self.device} {self.username}"
+
+    @property
+    def key(self) -> str:
+        # The key lands in recordings and reports: name the account, never the password tried.
+        return f"{self.device} login {self.username} #{len(self.password)}"
+
+
+Request = Getter | Ping | Cli | EndpointPing | TcpPort | Login
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A request that got no answer: the device's or the connection's own words."""
+
+    message: str
+
+
+class UnobservedError(Exception):
+    """A check needed an answer that is missing or failed; the check ends in status error."""
+
+
+class Observations:
+    """Answers by request key. Later answers (a retry) replace earlier ones."""
+
+    def __init__(self, answers: Mapping[str, Any] | None = None) -> None:
+        self._answers: dict[str, Any] = dict(answers or {})
+
+    def record(self, request: Request, answer: Any) -> None:
+        self._answers[request.key] = answer
+
+    def stored(self, request: Request) -> Any:
+        """The answer as recorded, a Failure included."""
+        return self._answers.get(request.key, Failure(f"no answer recorded for '{request.key}'"))
+
+    def raw(self, request: Request) -> Any:
+        if request.key not in self._answers:
+            raise UnobservedError(f"no answer recorded for '{request.key}'")
+        answer = self._answers[request.key]
+        if isinstance(answer, Failure):
+            raise UnobservedError(f"'{request.key}' failed: {answer.message}")
+        return answer
+
+    def parse(self, request: Request, shape: TypeAdapter[T]) -> T:
+        """The answer validated into `shape`; an answer of another shape is an error, not a crash."""
+        try:
+            return shape.validate_python(self.raw(request))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise UnobservedError(
+                f"'{request.key}' has an unexpected shape at {where}: {first['msg']}"
+            ) from None
+
+    def parse_json(self, request: Request, shape: TypeAdapter[T]) -> T:
+        """A text answer holding JSON (NAPALM `cli` output), validated into `shape`."""
+        text = self.parse(request, TEXT)
+        try:
+            return shape.validate_python(json.loads(text))
+        except json.JSONDecodeError as error:
+            raise UnobservedError(f"'{request.key}' is not JSON ({error}): {text.strip()[:200]}") from None
+        except ValidationError as error:
+            raise UnobservedError(
+                f"'{request.key}' has an unexpected shape: {error.errors()[0]['msg']}"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._answers)
+
+    def as_json(self) -> dict[str, Any]:
+        """For `--record`: failures become {"failure": message}."""
+        return {
+            key: {"failure": answer.message} if isinstance(answer, Failure) else answer
+            for key, answer in sorted(self._answers.items())
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Observations":
+        return cls(
+            {
+                key: Failure(value["failure"])
+                if isinstance(value, dict) and set(value) == {"failure"}
+                else value
+                for key, value in data.items()
+            }
+        )
+
+
+class View(BaseModel):
+    """The part of a device answer a check reads (NAPALM model shapes); other keys are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class LldpNeighbor(View):
+    hostname: str
+    port: str
+
+
+class AddressFamily(View):
+    received_prefixes: int
+    accepted_prefixes: int = -1
+    sent_prefixes: int = -1
+
+
+class BgpPeer(View):
+    local_as: int
+    remote_as: int
+    is_up: bool
+    is_enabled: bool = True
+    address_family: dict[str, AddressFamily] = {}
+
+
+class BgpVrf(View):
+    router_id: str = ""
+    peers: dict[str, BgpPeer]
+
+
+class Interface(View):
+    is_up: bool
+    is_enabled: bool
+    description: str = ""
+
+
+class PingSuccess(View):
+    probes_sent: int
+    packet_loss: int
+
+
+class PingResult(View):
+    success: PingSuccess | None = None
+    error: str | None = None
+
+
+class Config(View):
+    running: str
+
+
+LLDP = TypeAdapter(dict[str, list[LldpNeighbor]])
+BGP = TypeAdapter(dict[str, BgpVrf])
+INTERFACES = TypeAdapter(dict[str, Interface])
+PING = TypeAdapter(PingResult)
+CONFIG = TypeAdapter(Config)
+TEXT = TypeAdapter(str)
+LOSS = TypeAdapter(int)
+FLAG = TypeAdapter(bool)

@@ -1,0 +1,179 @@
+"""How requests reach the network: device getters through NAPALM drivers (via Nornir), pings on endpoints
+over SSH, and TCP / SSH-login probes of management addresses. Or recorded answers, for `--replay`.
+
+Probes go only to addresses the inventory names (the devices' management addresses, the lab's endpoints).
+"""
+
+import json
+import re
+import socket
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import paramiko
+from nornir.core import Nornir
+from pydantic import SecretStr
+
+from fundament.secrets import resolve
+from network.verify.observe import (
+    Cli,
+    EndpointPing,
+    Failure,
+    Getter,
+    Login,
+    Observations,
+    Ping,
+    Request,
+    TcpPort,
+)
+
+TIMEOUT = 5.0
+_LOSS = re.compile(r"(\d+(?:\.\d+)?)% packet loss")
+
+
+class Reach(Protocol):
+    def serves(self, request: Request) -> bool:
+        """Whether this reach can answer the request at all (post-checks leave out what it cannot)."""
+
+    def answer(self, target: str, requests: Sequence[Request]) -> list[Any]:
+        """Answers (or Failures) for requests of one target, in order; called from one thread per target."""
+
+
+class Connections(Protocol):
+    def driver(self, device: str) -> Any:
+        """An open NAPALM driver for the device."""
+
+    def address(self, device: str) -> str:
+        """The device's management address."""
+
+
+class NornirConnections:
+    """Drivers from Nornir's connection plugin (nornir_napalm): opened once, kept by the host."""
+
+    def __init__(self, nr: Nornir) -> None:
+        self._nr = nr
+
+    def driver(self, device: str) -> Any:
+        return self._nr.inventory.hosts[device].get_connection("napalm", self._nr.config)
+
+    def address(self, device: str) -> str:
+        return str(self._nr.inventory.hosts[device].hostname)
+
+
+def lab_login() -> tuple[str, SecretStr]:
+    return (
+        resolve("FUNDAMENT_LAB_USER", "fundament").get_secret_value(),
+        resolve("FUNDAMENT_LAB_PASSWORD", "fundament-lab"),
+    )
+
+
+class LiveReach:
+    """The real network. `endpoints` maps test host names to their management addresses (lab only)."""
+
+    def __init__(self, connections: Connections, endpoints: Mapping[str, str] | None = None) -> None:
+        self._connections = connections
+        self._endpoints = dict(endpoints or {})
+
+    def serves(self, request: Request) -> bool:
+        return not isinstance(request, EndpointPing) or request.endpoint in self._endpoints
+
+    def answer(self, target: str, requests: Sequence[Request]) -> list[Any]:
+        first = requests[0]
+        if isinstance(first, EndpointPing):
+            return self._endpoint_pings(first.endpoint, requests)
+        return [self._one(request) for request in requests]
+
+    def _one(self, request: Request) -> Any:
+        try:
+            match request:
+                case Getter(device, getter):
+                    return getattr(self._connections.driver(device), getter)()
+                case Ping(device, destination, source):
+                    driver = self._connections.driver(device)
+                    return driver.ping(destination, source=source, count=2, timeout=1)
+                case Cli(device, command):
+                    return self._connections.driver(device).cli([command])[command]
+                case TcpPort(device, port):
+                    return _tcp_open(self._connections.address(device), port)
+                case Login(device, username, password):
+                    return _login_accepted(self._connections.address(device), username, password)
+                case EndpointPing():
+                    return Failure(f"{request.endpoint} is not a known endpoint")
+        except Exception as error:  # any driver or transport failure is an answer: the check reports it
+            return Failure(f"{type(error).__name__}: {error}")
+
+    def _endpoint_pings(self, endpoint: str, requests: Sequence[Request]) -> list[Any]:
+        address = self._endpoints.get(endpoint)
+        if address is None:
+            return [Failure(f"no management address known for endpoint {endpoint}")] * len(requests)
+        username, password = lab_login()
+        client = paramiko.SSHClient()
+        # Lab hosts get fresh host keys on every deploy.
+        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        try:
+            client.connect(
+                address,
+                username=username,
+                password=password.get_secret_value(),
+                timeout=TIMEOUT,
+                banner_timeout=TIMEOUT,
+                auth_timeout=TIMEOUT,
+                allow_agent=False,
+                look_for_keys=False,
+            )
+        except (OSError, paramiko.SSHException) as error:
+            return [Failure(f"cannot log in to endpoint {endpoint} ({address}): {error}")] * len(requests)
+        try:
+            return [_remote_loss(client, request) for request in requests]
+        finally:
+            client.close()
+
+
+def _remote_loss(client: paramiko.SSHClient, request: Request) -> Any:
+    assert isinstance(request, EndpointPing)
+    try:
+        _, stdout, _ = client.exec_command(f"ping -n -c 2 -i 0.2 -W 1 {request.destination}", timeout=TIMEOUT)
+        text = stdout.read().decode(errors="replace")
+    except (OSError, paramiko.SSHException) as error:
+        return Failure(f"ping on {request.endpoint} failed: {error}")
+    found = _LOSS.search(text)
+    if found is None:
+        return Failure(f"ping on {request.endpoint} gave no loss figure: {text.strip()[-200:]}")
+    return round(float(found.group(1)))
+
+
+def _tcp_open(address: str, port: int) -> bool:
+    try:
+        with socket.create_connection((address, port), timeout=TIMEOUT):
+            return True
+    except (ConnectionRefusedError, TimeoutError):
+        return False
+
+
+def _login_accepted(address: str, username: str, password: str) -> bool:
+    transport = paramiko.Transport((address, 22))
+    try:
+        transport.start_client(timeout=TIMEOUT)
+        transport.auth_password(username, password)
+        return bool(transport.is_authenticated())
+    except (paramiko.AuthenticationException, paramiko.BadAuthenticationType):
+        return False
+    finally:
+        transport.close()
+
+
+class RecordedReach:
+    """Answers from a recording (`--record`): evaluates a catalog offline, and drives the runner's tests."""
+
+    def __init__(self, recording: Observations) -> None:
+        self._recording = recording
+
+    @classmethod
+    def from_file(cls, text: str) -> "RecordedReach":
+        return cls(Observations.from_json(json.loads(text)))
+
+    def serves(self, request: Request) -> bool:
+        return True
+
+    def answer(self, target: str, requests: Sequence[Request]) -> list[Any]:
+        return [self._recording.stored(request) for request in requests]

@@ -1,0 +1,124 @@
+"""The catalog generated from the sample design: what it holds, its YAML round trip, hand edits and errors."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from inventory import Design, load_design
+from network.verify.catalog import CatalogError, Target, dump, generate, header, load, parse
+
+
+@pytest.fixture(scope="module")
+def design() -> Design:
+    return load_design()
+
+
+def test_lab_catalog_covers_the_design(design: Design) -> None:
+    checks = generate(design, Target.LAB)
+    counts = Counter(check.name for check in checks)
+    assert counts["lldp-neighbors"] == counts["bgp-session"] == len(design.links)
+    assert counts["interfaces"] == counts["loopback-reachability"] == len(design.devices)
+    assert counts["ssh-only"] == counts["no-default-credentials"] == len(design.devices)
+    vteps = {name for segment in design.segments for name in segment.present_on}
+    assert counts["evpn-vni"] == len(vteps)
+    assert counts["endpoint-reachability"] == len(design.endpoints) * (len(design.endpoints) - 1)
+    # The lab platform carries no NTP/DNS/syslog configuration: no such checks, and the header says why.
+    assert counts["service-configured"] == 0
+    assert "no NTP/DNS/syslog checks" in header(design, Target.LAB)
+
+
+def test_production_catalog_uses_platform_names_and_services(design: Design) -> None:
+    checks = generate(design, Target.PRODUCTION)
+    counts = Counter(check.name for check in checks)
+    assert counts["endpoint-reachability"] == 0, "endpoints are lab test hosts"
+    assert counts["service-configured"] == 3 * len(design.devices)
+    lldp = next(check for check in checks if check.name == "lldp-neighbors")
+    assert lldp.entry()["inputs"]["a"] == {"device": "spine1", "interface": "Ethernet1"}
+
+
+def test_numbered_and_unnumbered_sessions(design: Design) -> None:
+    sessions = {
+        (check.inputs.a.device, check.inputs.b.device): check.inputs
+        for check in generate(design)
+        if check.name == "bgp-session"
+    }
+    assert (sessions[("spine1", "leaf1")].a.peer, sessions[("spine1", "leaf1")].b.peer) == ("eth1", "eth1")
+    wan = sessions[("bl1", "wan-noord")]
+    assert (wan.a.peer, wan.b.peer) == ("10.254.0.1", "10.254.0.0")
+    assert (wan.a.asn, wan.b.asn) == (65103, 65301)
+
+
+def test_endpoint_expectations_follow_segments_and_zones(design: Design) -> None:
+    pairs = {
+        (check.inputs.source.name, check.inputs.target.name): check.inputs
+        for check in generate(design)
+        if check.name == "endpoint-reachability"
+    }
+    assert pairs[("h-srv1", "h-srv2")].expect == "reachable"
+    assert "stretched over EVPN-VXLAN between leaf1 and leaf2" in pairs[("h-srv1", "h-srv2")].reason
+    assert pairs[("h-ws1", "h-ws2")].expect == "reachable"
+    denied = pairs[("h-gast", "h-srv1")]
+    assert denied.expect == "unreachable"
+    assert "may not reach zone server" in denied.reason
+    allowed = pairs[("h-ws1", "h-srv1")]
+    assert allowed.expect == "unreachable"
+    assert "may reach zone server (https, smb, ldap) by design" in allowed.reason
+    assert "layer 2 only" in allowed.reason
+
+
+def test_yaml_round_trip(design: Design, tmp_path: Path) -> None:
+    checks = generate(design)
+    file = tmp_path / "catalog.yaml"
+    file.write_text(dump(checks, header(design, Target.LAB)))
+    again = load(file)
+    assert [check.entry() for check in again] == [check.entry() for check in checks]
+    assert [check.title for check in again] == [check.title for check in checks]
+    assert file.read_text().startswith("# Verification catalog for provincie-fundament")
+
+
+def test_hand_written_entry_extends_the_catalog(design: Design, tmp_path: Path) -> None:
+    file = tmp_path / "catalog.yaml"
+    text = dump(generate(design))
+    text += """\
+- check: ssh-only
+  tags: [hand-written]
+  inputs: {device: spine1, open: [22], closed: [23, 80, 8080]}
+"""
+    file.write_text(text)
+    checks = load(file)
+    extra = checks[-1]
+    assert extra.inputs.closed == [23, 80, 8080]
+    assert "hand-written" in extra.all_tags and "bio:13.1.1" in extra.all_tags
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"checks": [{"check": "nope", "inputs": {}}]}, "checks[0]: unknown check 'nope'"),
+        (
+            {"checks": [{"check": "ssh-only", "inputs": {"device": "spine1", "telnet": True}}]},
+            "checks[0] (ssh-only): telnet: Extra inputs are not permitted",
+        ),
+        (
+            {
+                "checks": [
+                    {"check": "bgp-session", "inputs": {"a": {"device": "x", "asn": 0, "peer": "eth1"}}}
+                ]
+            },
+            "a.asn: Input should be greater than or equal to 1",
+        ),
+        ({"check": []}, "checks: Field required"),
+    ],
+)
+def test_catalog_errors_name_entry_and_field(raw: object, message: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse(raw)
+    assert message in str(caught.value)
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    file = tmp_path / "bad.yaml"
+    file.write_text("checks: [\n")
+    with pytest.raises(CatalogError, match=r"bad\.yaml"):
+        load(file)

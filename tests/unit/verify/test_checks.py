@@ -1,0 +1,439 @@
+"""Each check on answers in NAPALM's shapes: pass, fail and error cases, table-driven.
+
+Cases name the answers by request key, as `fundament net verify --record` writes them.
+"""
+
+from typing import Any
+
+import pytest
+
+from network.verify.catalog import parse
+from network.verify.check import Status
+from network.verify.observe import Observations
+
+LINK = {"a": {"device": "spine1", "interface": "eth1"}, "b": {"device": "leaf1", "interface": "eth1"}}
+
+
+def lldp(*neighbors: tuple[str, str, str]) -> dict[str, list[dict[str, str]]]:
+    table: dict[str, list[dict[str, str]]] = {}
+    for interface, hostname, port in neighbors:
+        table.setdefault(interface, []).append({"hostname": hostname, "port": port})
+    return table
+
+
+def peer(local_as: int, remote_as: int, up: bool = True, ipv4: int = 5, evpn: int = 3) -> dict[str, Any]:
+    return {
+        "local_as": local_as,
+        "remote_as": remote_as,
+        "remote_id": "10.255.0.1",
+        "is_up": up,
+        "is_enabled": True,
+        "description": "",
+        "uptime": 100 if up else -1,
+        "address_family": {
+            "ipv4": {"received_prefixes": ipv4, "accepted_prefixes": ipv4, "sent_prefixes": 4},
+            "l2vpn evpn": {"received_prefixes": evpn, "accepted_prefixes": evpn, "sent_prefixes": 2},
+        },
+    }
+
+
+def bgp(peers: dict[str, Any]) -> dict[str, Any]:
+    return {"global": {"router_id": "10.255.0.1", "peers": peers}}
+
+
+def interface(up: bool, enabled: bool = True) -> dict[str, Any]:
+    return {
+        "is_up": up,
+        "is_enabled": enabled,
+        "description": "",
+        "last_flapped": -1.0,
+        "mtu": 9214,
+        "speed": 10000.0,
+        "mac_address": "AA:C1:AB:00:00:01",
+    }
+
+
+def ping(sent: int, lost: int) -> dict[str, Any]:
+    return {
+        "success": {
+            "probes_sent": sent,
+            "packet_loss": lost,
+            "rtt_min": 0.05,
+            "rtt_max": 0.09,
+            "rtt_avg": 0.07,
+            "rtt_stddev": 0.01,
+            "results": [{"ip_address": "10.255.0.2", "rtt": 0.07}] * (sent - lost),
+        }
+    }
+
+
+BGP_ENTRY = {
+    "a": {"device": "spine1", "asn": 65100, "peer": "eth1"},
+    "b": {"device": "leaf1", "asn": 65101, "peer": "eth1"},
+    "prefixes": {"ipv4": {"min": 1, "max": 13}, "evpn": {"min": 1}},
+}
+GOOD_BGP = {
+    "spine1 get_bgp_neighbors": bgp({"eth1": peer(65100, 65101)}),
+    "leaf1 get_bgp_neighbors": bgp({"eth1": peer(65101, 65100)}),
+}
+VNI_ENTRY = {
+    "device": "leaf1",
+    "segments": [{"segment": "server", "vni": 10210, "remote_vteps": ["10.255.0.12"]}],
+}
+HOST_A = {"name": "h-srv1", "attach": "leaf1:eth3", "segment": "server", "zone": "server"}
+HOST_B = {
+    "name": "h-srv2",
+    "attach": "leaf2:eth3",
+    "segment": "server",
+    "zone": "server",
+    "ipv4": "10.20.210.12",
+}
+SAME_SEGMENT = {"source": HOST_A, "target": HOST_B, "expect": "reachable", "reason": "same segment server"}
+OTHER_ZONE = {**SAME_SEGMENT, "expect": "unreachable", "reason": "zone gast may not reach zone server"}
+EOS_NTP = {"device": "spine1", "service": "ntp", "lines": [r"^ntp server\b.*\b10\.20\.210\.123\b"]}
+
+CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] = [
+    # id, check, inputs, answers, status, fragments of the message
+    (
+        "lldp both ends",
+        "lldp-neighbors",
+        LINK,
+        {
+            "spine1 get_lldp_neighbors": lldp(("eth1", "leaf1", "eth1"), ("eth2", "leaf2", "eth1")),
+            "leaf1 get_lldp_neighbors": lldp(("eth1", "spine1.corp.provincie.internal", "eth1")),
+        },
+        Status.PASS,
+        ["spine1:eth1 and leaf1:eth1 see each other"],
+    ),
+    (
+        "lldp miscabled",
+        "lldp-neighbors",
+        LINK,
+        {
+            "spine1 get_lldp_neighbors": lldp(("eth1", "leaf2", "eth1")),
+            "leaf1 get_lldp_neighbors": lldp(("eth1", "spine1", "eth1")),
+        },
+        Status.FAIL,
+        ["spine1:eth1 should see leaf1:eth1, sees leaf2:eth1"],
+    ),
+    (
+        "lldp link down",
+        "lldp-neighbors",
+        LINK,
+        {"spine1 get_lldp_neighbors": lldp(), "leaf1 get_lldp_neighbors": lldp()},
+        Status.FAIL,
+        ["spine1:eth1 should see leaf1:eth1, sees no LLDP neighbor", "leaf1:eth1 should see spine1:eth1"],
+    ),
+    (
+        "lldp device unreachable",
+        "lldp-neighbors",
+        LINK,
+        {
+            "spine1 get_lldp_neighbors": lldp(("eth1", "leaf1", "eth1")),
+            "leaf1 get_lldp_neighbors": {"failure": "ConnectionException: leaf1: timed out"},
+        },
+        Status.ERROR,
+        ["leaf1 get_lldp_neighbors", "timed out"],
+    ),
+    (
+        "interfaces up",
+        "interfaces",
+        {"device": "leaf1", "up": {"eth1": "spine1:eth1", "eth3": "segment server"}},
+        {
+            "leaf1 get_interfaces": {
+                "eth0": interface(True),
+                "eth1": interface(True),
+                "eth3": interface(True),
+                "br10210": interface(True),
+                "eth9": interface(False),
+            }
+        },
+        Status.PASS,
+        ["2 designed ports up on leaf1"],
+    ),
+    (
+        "interface down names its peer",
+        "interfaces",
+        {"device": "leaf1", "up": {"eth1": "spine1:eth1", "eth2": "spine2:eth1"}},
+        {"leaf1 get_interfaces": {"eth1": interface(False), "eth2": interface(True, enabled=False)}},
+        Status.FAIL,
+        ["leaf1:eth1 (to spine1:eth1) is down", "leaf1:eth2 (to spine2:eth1) is administratively down"],
+    ),
+    (
+        "unexpected port up",
+        "interfaces",
+        {"device": "leaf1", "up": {"eth1": "spine1:eth1"}},
+        {"leaf1 get_interfaces": {"eth1": interface(True), "eth7": interface(True)}},
+        Status.FAIL,
+        ["leaf1: eth7 up but not in the design"],
+    ),
+    (
+        "interfaces getter of another shape",
+        "interfaces",
+        {"device": "leaf1", "up": {"eth1": "spine1:eth1"}},
+        {"leaf1 get_interfaces": {"eth1": {"up": True}}},
+        Status.ERROR,
+        ["unexpected shape", "eth1.is_up"],
+    ),
+    (
+        "bgp established",
+        "bgp-session",
+        BGP_ENTRY,
+        GOOD_BGP,
+        Status.PASS,
+        ["established, ASNs as designed", "ipv4 1..13"],
+    ),
+    (
+        "bgp wrong peer AS",
+        "bgp-session",
+        BGP_ENTRY,
+        {**GOOD_BGP, "spine1 get_bgp_neighbors": bgp({"eth1": peer(65100, 65199, up=False)})},
+        Status.FAIL,
+        ["spine1 eth1 -> leaf1 is not established", "peer AS is 65199, the design says 65101"],
+    ),
+    (
+        "bgp session missing",
+        "bgp-session",
+        BGP_ENTRY,
+        {**GOOD_BGP, "leaf1 get_bgp_neighbors": bgp({})},
+        Status.FAIL,
+        ["leaf1 has no BGP session eth1 to spine1"],
+    ),
+    (
+        "bgp no evpn routes",
+        "bgp-session",
+        BGP_ENTRY,
+        {**GOOD_BGP, "leaf1 get_bgp_neighbors": bgp({"eth1": peer(65101, 65100, evpn=0)})},
+        Status.FAIL,
+        ["leaf1 eth1 -> spine1: 0 evpn prefixes received, expected >= 1"],
+    ),
+    (
+        "bgp too many prefixes",
+        "bgp-session",
+        BGP_ENTRY,
+        {**GOOD_BGP, "leaf1 get_bgp_neighbors": bgp({"eth1": peer(65101, 65100, ipv4=400)})},
+        Status.FAIL,
+        ["400 ipv4 prefixes received, expected 1..13"],
+    ),
+    (
+        "loopbacks reached",
+        "loopback-reachability",
+        {
+            "device": "leaf1",
+            "source": "10.255.0.11",
+            "targets": {"spine1": "10.255.0.1", "leaf2": "10.255.0.12"},
+        },
+        {
+            "leaf1 ping 10.255.0.1 from 10.255.0.11": ping(2, 0),
+            "leaf1 ping 10.255.0.12 from 10.255.0.11": ping(2, 1),
+        },
+        Status.FAIL,
+        ["leaf1 (10.255.0.11) cannot reach leaf2 10.255.0.12 (1 of 2 probes lost)"],
+    ),
+    (
+        "loopbacks all reached",
+        "loopback-reachability",
+        {"device": "leaf1", "source": "10.255.0.11", "targets": {"spine1": "10.255.0.1"}},
+        {"leaf1 ping 10.255.0.1 from 10.255.0.11": ping(2, 0)},
+        Status.PASS,
+        ["leaf1 reaches all 1 loopbacks"],
+    ),
+    (
+        "loopback ping error",
+        "loopback-reachability",
+        {"device": "leaf1", "source": "10.255.0.11", "targets": {"spine1": "10.255.0.1"}},
+        {"leaf1 ping 10.255.0.1 from 10.255.0.11": {"error": "connect: Network is unreachable"}},
+        Status.FAIL,
+        ["spine1 10.255.0.1 (connect: Network is unreachable)"],
+    ),
+    (
+        "vni present with remote",
+        "evpn-vni",
+        VNI_ENTRY,
+        {
+            "leaf1 cli show evpn vni json": '{"10210": {"vni": 10210, "type": "L2", "numRemoteVteps": 1, "remoteVteps": ["10.255.0.12"]}}'
+        },
+        Status.PASS,
+        ["leaf1 carries server 10210"],
+    ),
+    (
+        "vni missing remote vtep",
+        "evpn-vni",
+        VNI_ENTRY,
+        {"leaf1 cli show evpn vni json": '{"10210": {"vni": 10210, "type": "L2", "numRemoteVteps": 0}}'},
+        Status.FAIL,
+        ["leaf1 VNI 10210 (segment server) lacks remote VTEPs 10.255.0.12"],
+    ),
+    (
+        "vni absent",
+        "evpn-vni",
+        VNI_ENTRY,
+        {"leaf1 cli show evpn vni json": "{}"},
+        Status.FAIL,
+        ["leaf1 has no VNI 10210 (segment server)"],
+    ),
+    (
+        "vni output not json",
+        "evpn-vni",
+        VNI_ENTRY,
+        {"leaf1 cli show evpn vni json": "% Unknown command"},
+        Status.ERROR,
+        ["is not JSON", "Unknown command"],
+    ),
+    (
+        "endpoints reach over evpn",
+        "endpoint-reachability",
+        SAME_SEGMENT,
+        {"h-srv1 endpoint-ping 10.20.210.12": 0},
+        Status.PASS,
+        ["h-srv1 (leaf1:eth3, segment server) reaches h-srv2 (leaf2:eth3, segment server)"],
+    ),
+    (
+        "endpoint stopped",
+        "endpoint-reachability",
+        SAME_SEGMENT,
+        {"h-srv1 endpoint-ping 10.20.210.12": 100},
+        Status.FAIL,
+        ["h-srv1 (leaf1:eth3, segment server) cannot reach h-srv2 (leaf2:eth3, segment server)"],
+    ),
+    (
+        "zones kept apart",
+        "endpoint-reachability",
+        OTHER_ZONE,
+        {"h-srv1 endpoint-ping 10.20.210.12": 100},
+        Status.PASS,
+        ["does not reach", "may not reach zone server"],
+    ),
+    (
+        "zones leak",
+        "endpoint-reachability",
+        OTHER_ZONE,
+        {"h-srv1 endpoint-ping 10.20.210.12": 50},
+        Status.FAIL,
+        ["but should not"],
+    ),
+    (
+        "endpoint login fails",
+        "endpoint-reachability",
+        SAME_SEGMENT,
+        {"h-srv1 endpoint-ping 10.20.210.12": {"failure": "cannot log in to endpoint h-srv1"}},
+        Status.ERROR,
+        ["cannot log in to endpoint h-srv1"],
+    ),
+    (
+        "ssh only",
+        "ssh-only",
+        {"device": "spine1"},
+        {"spine1 tcp 22": True, "spine1 tcp 23": False, "spine1 tcp 80": False},
+        Status.PASS,
+        ["ssh answers, telnet (23), http (80) closed"],
+    ),
+    (
+        "telnet open",
+        "ssh-only",
+        {"device": "spine1"},
+        {"spine1 tcp 22": True, "spine1 tcp 23": True, "spine1 tcp 80": False},
+        Status.FAIL,
+        ["spine1: telnet (23) is listening"],
+    ),
+    (
+        "default login refused",
+        "no-default-credentials",
+        {"device": "spine1"},
+        {
+            "spine1 login admin #5": False,
+            "spine1 login root #4": False,
+            "spine1 login cisco #5": False,
+            "spine1 login admin #0": False,
+        },
+        Status.PASS,
+        ["refuses all 4 default logins"],
+    ),
+    (
+        "default login accepted",
+        "no-default-credentials",
+        {"device": "spine1"},
+        {
+            "spine1 login admin #5": False,
+            "spine1 login root #4": True,
+            "spine1 login cisco #5": False,
+            "spine1 login admin #0": True,
+        },
+        Status.FAIL,
+        ["spine1 accepts root with its default password, admin with an empty password"],
+    ),
+    (
+        "ntp configured",
+        "service-configured",
+        EOS_NTP,
+        {
+            "spine1 get_config": {
+                "running": "hostname spine1\nntp server vrf MGMT 10.20.210.123 iburst\n",
+                "startup": "",
+                "candidate": "",
+            }
+        },
+        Status.PASS,
+        ["all 1 ntp lines present"],
+    ),
+    (
+        "ntp missing",
+        "service-configured",
+        EOS_NTP,
+        {
+            "spine1 get_config": {
+                "running": "hostname spine1\nntp server 10.20.210.124\n",
+                "startup": "",
+                "candidate": "",
+            }
+        },
+        Status.FAIL,
+        ["no running-config line matches"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check_name", "inputs", "answers", "status", "fragments"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_check(
+    check_name: str, inputs: dict[str, Any], answers: dict[str, Any], status: Status, fragments: list[str]
+) -> None:
+    (check,) = parse({"checks": [{"check": check_name, "inputs": inputs}]})
+    requested = {request.key for request in check.requests()}
+    assert requested == set(answers), "the case answers exactly what the check asks"
+    result = check.run(Observations.from_json(answers))
+    assert result.status is status, result.message
+    for fragment in fragments:
+        assert fragment in result.message
+
+
+def test_every_check_has_cases() -> None:
+    from network.verify.checks import REGISTRY
+
+    assert {case[1] for case in CASES} == set(REGISTRY)
+
+
+def test_missing_answer_is_an_error_not_a_crash() -> None:
+    (check,) = parse({"checks": [{"check": "lldp-neighbors", "inputs": LINK}]})
+    result = check.run(Observations())
+    assert result.status is Status.ERROR
+    assert "no answer recorded for 'spine1 get_lldp_neighbors'" in result.message
+
+
+def test_baseline_checks_carry_bio_controls() -> None:
+    checks = parse(
+        {
+            "checks": [
+                {"check": "ssh-only", "inputs": {"device": "spine1"}},
+                {"check": "no-default-credentials", "inputs": {"device": "spine1"}},
+                {"check": "service-configured", "inputs": EOS_NTP, "tags": ["extra"]},
+            ]
+        }
+    )
+    tags = [check.all_tags for check in checks]
+    assert "bio:13.1.1" in tags[0]
+    assert "bio:9.4.3" in tags[1]
+    assert tags[2] == ("baseline", "bio:12.4.4", "extra")
