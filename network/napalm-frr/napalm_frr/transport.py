@@ -120,6 +120,9 @@ class SSHTransport:
                     time.sleep(0.005)
             status = channel.recv_exit_status()
             channel.close()
+            if status == -1:
+                # paramiko's word for "the channel closed before the command reported its status".
+                raise EOFError("no exit status")
         except (OSError, EOFError, paramiko.SSHException, AttributeError) as exc:
             raise ConnectionClosedException(
                 f"{self._target}: session lost running {command!r}: {exc}"
