@@ -12,16 +12,13 @@ from network.verify.observe import LOSS, Cli, EndpointPing, Observations, Reques
 
 
 class VniState(View):
+    """One VNI in FRR's `show evpn vni json` (a mapping of VNI number to these)."""
+
     vni: int
-    remoteVteps: list[str | dict[str, str]] = []  # noqa: N815 - FRR's JSON key
-
-    @property
-    def remotes(self) -> set[str]:
-        """FRR lists remote VTEPs as addresses (`show evpn vni json`) or as objects with `ip` (detail)."""
-        return {vtep if isinstance(vtep, str) else vtep.get("ip", "") for vtep in self.remoteVteps}
+    remoteVteps: list[str] = []  # noqa: N815 - FRR's JSON key
 
 
-VNIS = TypeAdapter(dict[str, VniState] | list[VniState])
+VNIS = TypeAdapter(dict[str, VniState])
 
 
 class SegmentVni(Model):
@@ -59,15 +56,16 @@ class EvpnVnis(Check[VniInput]):
 
     def evaluate(self, seen: Observations) -> Verdict:
         device = self.inputs.device
-        parsed = seen.parse_json(Cli(device, self.inputs.command), VNIS)
-        present = {state.vni: state for state in (parsed.values() if isinstance(parsed, dict) else parsed)}
+        present = {
+            state.vni: state for state in seen.parse_json(Cli(device, self.inputs.command), VNIS).values()
+        }
         problems = []
         for segment in self.inputs.segments:
             state = present.get(segment.vni)
             if state is None:
                 problems.append(f"{device} has no VNI {segment.vni} (segment {segment.segment})")
                 continue
-            missing = sorted(str(vtep) for vtep in segment.remote_vteps if str(vtep) not in state.remotes)
+            missing = sorted(str(vtep) for vtep in segment.remote_vteps if str(vtep) not in state.remoteVteps)
             if missing:
                 where = f"{device} VNI {segment.vni} (segment {segment.segment})"
                 problems.append(f"{where} lacks remote VTEPs {', '.join(missing)}")
