@@ -49,7 +49,14 @@ def plan_command(
         with progress(f"declaring stack {stack} ({MOCK_LABEL})") as step:
             result = plan(loaded.design, stack)
             step.note(f"{len(result.resources)} resources")
-    except (DesignError, StackError) as error:
+    except DesignError as error:
+        # The same report as `fundament inventory check`: the design disagrees with the network.
+        if as_json:
+            emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
+        else:
+            err.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(ExitCode.FAILURE) from None
+    except StackError as error:
         raise _fail(str(error), as_json) from None
     if as_json:
         emit_json(result.as_dict())

@@ -8,7 +8,7 @@ engine runs can judge the result.
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
@@ -33,9 +33,9 @@ class Recorded:
     type: str
     name: str
     props: dict[str, Any]
-    custom: bool
+    kind: Literal["resource", "component", "lookup"]
     provider: str
-    """the provider reference ("urn::id") of a managed resource or lookup; empty for components"""
+    """the provider reference ("urn::id") of a managed resource or lookup"""
 
 
 @dataclass
@@ -49,7 +49,14 @@ class Recorder(pulumi.runtime.Mocks):
         inputs = {key: MASKED if CREDENTIAL_KEY.search(key) else _plain(v) for key, v in args.inputs.items()}
         resource_id = f"{args.typ.rsplit(':', 1)[-1]}/{args.name}"
         self.recorded.append(
-            Recorded(resource_id, args.typ, args.name, inputs, bool(args.custom), args.provider or "")
+            Recorded(
+                resource_id,
+                args.typ,
+                args.name,
+                inputs,
+                "resource" if args.custom else "component",
+                args.provider or "",
+            )
         )
         return resource_id, dict(args.inputs)
 
@@ -57,7 +64,7 @@ class Recorder(pulumi.runtime.Mocks):
         name = str(args.args.get("name"))
         lookup_id = f"{args.token.rsplit(':', 1)[-1]}/{name}"
         self.recorded.append(
-            Recorded(lookup_id, args.token, name, _plain(args.args), False, args.provider or "")
+            Recorded(lookup_id, args.token, name, _plain(args.args), "lookup", args.provider or "")
         )
         # The cluster stands in for its root resource pool, so a new pool links to its cluster.
         return {**args.args, "id": lookup_id, "resourcePoolId": lookup_id}, []
@@ -78,12 +85,14 @@ def _plain(value: Any) -> Any:
 class Plan:
     stack: str
     resources: list[Declared]
-    """managed resources, the provider included, in declaration order"""
+    """managed resources, the provider included, by type (as KEY_PROPERTIES orders them) and name"""
     components: list[Declared]
     lookups: list[Declared]
     """existing vSphere objects the program reads (datacenter, clusters, hosts, datastores)"""
     outputs: dict[str, Any]
     violations: list[Violation]
+    recorded: list[Recorded]
+    """everything the mocks saw, in the order the program declared it"""
 
     def rows(self) -> list[dict[str, Any]]:
         return [
@@ -121,23 +130,21 @@ def plan(design: Design, stack: str) -> Plan:
         return pulumi.Output.from_input(declare(design, StackSettings.from_config())).apply(outputs.update)
 
     pulumi.runtime.test(program)()  # type: ignore[no-untyped-call]  # the SDK leaves it unannotated
-    return plan_of(stack, recorder.recorded, outputs)
-
-
-def plan_of(stack: str, recorded: list[Recorded], outputs: dict[str, Any]) -> Plan:
+    recorded = recorder.recorded
     declared = _link(recorded)
     order = list(KEY_PROPERTIES)
     managed = sorted(
-        (declared[r.id] for r in recorded if r.custom),
+        (declared[r.id] for r in recorded if r.kind == "resource"),
         key=lambda d: (order.index(d.type) if d.type in order else len(order), d.name),
     )
     return Plan(
         stack=stack,
         resources=managed,
-        components=[declared[r.id] for r in recorded if not r.custom and not r.provider],
-        lookups=[declared[r.id] for r in recorded if not r.custom and r.provider],
+        components=[declared[r.id] for r in recorded if r.kind == "component"],
+        lookups=[declared[r.id] for r in recorded if r.kind == "lookup"],
         outputs=outputs,
         violations=evaluate(managed),
+        recorded=recorded,
     )
 
 

@@ -50,8 +50,10 @@ def policy(rule: Rule) -> StackValidationPolicy:
     )
 
 
-PACK = PolicyPack(
-    name="fundament-datacenter",
-    enforcement_level=EnforcementLevel.MANDATORY,
-    policies=[policy(rule) for rule in RULES],
-)
+if __name__ == "__main__":
+    # PolicyPack serves the engine's analyzer protocol until the engine stops it: only when run as the pack.
+    PolicyPack(
+        name="fundament-datacenter",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        policies=[policy(rule) for rule in RULES],
+    )

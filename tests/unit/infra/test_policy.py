@@ -1,0 +1,178 @@
+"""The province's rules: the sample complies, each violation is caught, in plain tests and in the pack."""
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, StackValidationArgs
+
+from infra import stacks
+from infra.plan import Plan
+from infra.policy.__main__ import declared, policy
+from infra.policy.rules import (
+    PORT_GROUP,
+    RULES,
+    TAG,
+    TAG_CATEGORY,
+    VM,
+    Declared,
+    evaluate,
+    plaintext_secrets_in_stack_config,
+)
+
+
+def category(name: str) -> Declared:
+    return Declared(TAG_CATEGORY, f"category-{name}", {"name": name})
+
+
+def tag(category_name: str, name: str) -> Declared:
+    return Declared(TAG, f"{category_name}-{name}", {"name": name}, {"categoryId": [category(category_name)]})
+
+
+def port_group(name: str, zone: str) -> Declared:
+    return Declared(PORT_GROUP, name, {"name": name}, {"tags": [tag("zone", zone)]})
+
+
+SERVER = port_group("dpg-0210-server", "server")
+DMZ = port_group("dpg-0220-dmz", "dmz")
+
+
+def vm(
+    zone: str | None = "server",
+    owner: str | None = "team-geo",
+    groups: tuple[Declared, ...] = (SERVER,),
+    disks: tuple[int, ...] = (40,),
+    **props: Any,
+) -> Declared:
+    tags = [tag("bio-classification", "BBN2")]
+    tags += [tag("zone", zone)] if zone else []
+    tags += [tag("owner", owner)] if owner else []
+    return Declared(
+        VM,
+        "app-01",
+        {"disks": [{"label": f"disk{unit}", "size": size} for unit, size in enumerate(disks)], **props},
+        {"tags": tags, "networkInterfaces": list(groups)},
+        urn="urn:pulumi:prod::fundament-datacenter::vsphere:index/virtualMachine:VirtualMachine::app-01",
+    )
+
+
+def test_sample_datacenter_complies(prod: Plan) -> None:
+    assert prod.violations == []
+    assert evaluate(prod.resources) == []
+
+
+VIOLATIONS = {
+    "no owner tag": (vm(owner=None), "vm-tagged-zone-bio-owner", "needs exactly one 'owner' tag, has []"),
+    "no zone tag": (vm(zone=None), "vm-tagged-zone-bio-owner", "needs exactly one 'zone' tag"),
+    "dmz VM on the server port group": (
+        vm(zone="dmz"),
+        "dmz-vm-on-dmz-port-group",
+        "is in zone dmz but attached to dpg-0210-server (zone server)",
+    ),
+    "dmz VM without a network": (vm(zone="dmz", groups=()), "dmz-vm-on-dmz-port-group", "without a network"),
+    "server VM on the DMZ port group": (
+        vm(groups=(SERVER, DMZ)),
+        "dmz-vm-on-dmz-port-group",
+        "is in zone server but attached to the DMZ port group dpg-0220-dmz",
+    ),
+    "tiny disk": (vm(disks=(40, 5)), "disk-size-bounds", "disk disk1 is 5 GB, outside 10..4096 GB"),
+    "huge disk": (vm(disks=(5000,)), "disk-size-bounds", "disk disk0 is 5000 GB"),
+    "password in guestinfo": (
+        vm(extraConfig={"guestinfo.root_password": "hunter2"}),
+        "no-plaintext-credentials",
+        "extraConfig key 'guestinfo.root_password' holds a credential in plain text",
+    ),
+    "token in a vApp property": (
+        vm(vapp={"properties": {"api_token": "abc"}}),
+        "no-plaintext-credentials",
+        "vapp key 'api_token'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", VIOLATIONS)
+def test_violation_is_caught(case: str) -> None:
+    resource, rule, fragment = VIOLATIONS[case]
+    found = evaluate([resource])
+    assert [(v.policy, v.resource) for v in found] == [(rule, "app-01")]
+    assert fragment in found[0].message
+
+
+def test_compliant_vm_passes() -> None:
+    assert evaluate([vm(), vm(zone="dmz", groups=(DMZ,))]) == []
+
+
+def test_a_dmz_workload_moved_to_the_server_port_group_is_caught(prod: Plan) -> None:
+    portal = next(r for r in prod.resources if r.name == "webportaal-01")
+    server = next(r for r in prod.resources if r.type == PORT_GROUP and r.props["name"] == "dpg-0210-server")
+    moved = replace(portal, refs={**portal.refs, "networkInterfaces": [server]})
+    assert [v.message for v in evaluate([moved])] == [
+        "is in zone dmz but attached to dpg-0210-server (zone server)"
+    ]
+
+
+def test_disk_bounds_come_from_policy_config(prod: Plan) -> None:
+    found = evaluate(prod.resources, config={"disk-size-bounds": {"maximum_gb": 1000}})
+    assert sorted(v.resource for v in found) == ["dms-01", "gis-01"]
+
+
+def test_committed_stack_files_hold_no_plaintext_credentials() -> None:
+    assert stacks.stack_names() == ["lab", "prod"]
+    for name in stacks.stack_names():
+        assert plaintext_secrets_in_stack_config(stacks.stack_config(name)) == []
+
+
+def test_plaintext_credentials_in_stack_config_are_found() -> None:
+    config = {
+        "vsphere:user": "svc-pulumi",
+        "vsphere:password": "hunter2",
+        "fundament:apiToken": "abc",
+        "vsphere:passwordBackup": {"secure": "v1:AAAA"},
+        "fundament:sizing": "full",
+    }
+    assert plaintext_secrets_in_stack_config(config) == ["vsphere:password", "fundament:apiToken"]
+
+
+def test_stack_with_plaintext_password_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "Pulumi.leaky.yaml").write_text("config:\n  vsphere:password: hunter2\n")
+    monkeypatch.setattr(stacks, "PROJECT_DIR", tmp_path)
+    with pytest.raises(
+        stacks.StackError, match=r"Pulumi.leaky.yaml holds credentials in plain text \(vsphere:password\)"
+    ):
+        stacks.stack_config("leaky")
+    with pytest.raises(stacks.StackError, match=r"no stack file Pulumi\.other\.yaml"):
+        stacks.stack_config("other")
+
+
+def as_policy_resource(resource: Declared, converted: dict[str, PolicyResource]) -> PolicyResource:
+    """The engine's view of a Declared: props plus property dependencies."""
+    if resource.name not in converted:
+        deps = {
+            key: [as_policy_resource(ref, converted) for ref in refs] for key, refs in resource.refs.items()
+        }
+        options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+        urn = resource.urn or resource.name
+        converted[resource.name] = PolicyResource(
+            resource.type, resource.props, urn, resource.name, options, None, None, [], deps
+        )
+    return converted[resource.name]
+
+
+def test_policy_pack_reports_through_the_engine_interface() -> None:
+    converted: dict[str, PolicyResource] = {}
+    resources = [as_policy_resource(vm(owner=None, disks=(5,)), converted)]
+    resources += [r for r in converted.values() if r not in resources]
+    assert {r.type for r in declared(resources)} == {VM, TAG, TAG_CATEGORY, PORT_GROUP}
+    reported: list[tuple[str, str, str | None]] = []
+    for rule in RULES:
+        pack_policy = policy(rule)
+        assert pack_policy.name == rule.name
+
+        def report(message: str, urn: str | None, name: str = rule.name) -> None:
+            reported.append((name, message, urn))
+
+        # The pack's config lowers the disk minimum: the 5 GB disk passes.
+        pack_policy.validate(StackValidationArgs(resources, {"minimum_gb": 1} if rule.params else {}), report)
+    urn = vm().urn
+    assert reported == [("vm-tagged-zone-bio-owner", "app-01 needs exactly one 'owner' tag, has []", urn)]
