@@ -116,9 +116,10 @@ cmd_revert() {
     [ -f "$PENDING" ] || exit 0
     read -r _pid token <"$PENDING"
     [ "$token" = "$1" ] || exit 0
-    rm -f "$PENDING"
     apply_dir "$ROLLBACK"
     echo "reverted unconfirmed commit $1 at $(date -u +%FT%TZ)" >>"$LOG"
+    # Only now: has_pending_commit reads this file without the lock, so it must outlast the revert.
+    rm -f "$PENDING"
 }
 
 case ${1:-} in

@@ -1,0 +1,213 @@
+"""napalm_frr against a live lab node: the getters' models and the whole config lifecycle.
+
+Every test leaves the node as it found it (a finalizer replaces back whatever a failing test
+left). The change used is harmless: a prefix-list nothing refers to and a bridge with no ports.
+NAPALM_FRR_TEST_LIVE=host[:port] points the tests at another node (development without the lab).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from napalm.base.exceptions import CommitError, ReplaceConfigException
+
+from napalm_frr import FRRDriver
+from napalm_frr.candidate import DeviceConfig, parse
+from tests.unit.napalm_frr.conformance import GETTERS, as_json, live_driver, live_target
+
+pytestmark = pytest.mark.lab
+
+PREFIX_LIST = "ip prefix-list NAPALM-FRR-TEST seq 5 permit 192.0.2.0/24"
+BRIDGE = ["auto napfrrtest0", "iface napfrrtest0", "    bridge-ports none"]
+FRR_ADDED = f"--- /etc/frr/frr.conf\n+++ /etc/frr/frr.conf (candidate)\n+{PREFIX_LIST}\n"
+
+
+@pytest.fixture(scope="module")
+def node(request: pytest.FixtureRequest) -> tuple[str, int]:
+    target = live_target()
+    if target is not None:
+        return target
+    lab = request.getfixturevalue("lab")
+    return _first_node_address(lab), 22
+
+
+def _first_node_address(lab: Any) -> str:
+    nodes = lab.nodes
+    name = sorted(nodes)[0]
+    return str(nodes[name].mgmt_ipv4)
+
+
+@pytest.fixture
+def device(node: tuple[str, int]) -> Iterator[FRRDriver]:
+    driver = live_driver(*node)
+    before = running(driver)
+    yield driver
+    if not driver.is_alive()["is_alive"]:
+        driver = live_driver(*node)
+    if driver.has_pending_commit():
+        driver.confirm_commit()
+    if running(driver) != before:
+        driver.load_replace_candidate(config=before)
+        driver.commit_config()
+    driver.discard_config()
+    driver.close()
+
+
+def running(driver: FRRDriver) -> str:
+    return str(driver.get_config(retrieve="running")["running"])
+
+
+def changed(base: str) -> str:
+    """The running config plus the test's prefix-list and bridge, as one replace candidate."""
+    config = parse(base)
+    interfaces = (config.interfaces or "") + "\n" + "\n".join(BRIDGE) + "\n"
+    frr = (config.frr or "").replace("\nend\n", "\n") + PREFIX_LIST + "\n"
+    return DeviceConfig(interfaces=interfaces, frr=frr).render()
+
+
+def assert_applied(driver: FRRDriver) -> None:
+    assert PREFIX_LIST in running(driver)
+    assert "napfrrtest0" in driver.get_interfaces()
+
+
+def wait_for(condition: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return bool(condition())
+
+
+@pytest.mark.parametrize("getter", sorted(GETTERS))
+def test_getter_matches_napalm_model(device: FRRDriver, getter: str) -> None:
+    check, kwargs = GETTERS[getter]
+    check(as_json(getattr(device, getter)(**kwargs)))
+
+
+def test_running_config_as_candidate_is_no_change(device: FRRDriver) -> None:
+    device.load_replace_candidate(config=running(device))
+    assert device.compare_config() == ""
+
+
+def test_compare_shows_the_exact_change_and_discard_keeps_the_device(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    diff = device.compare_config()
+    interfaces_part, frr_part = diff.split("--- /etc/frr/frr.conf\n")
+    assert "--- /etc/frr/frr.conf\n" + frr_part == FRR_ADDED
+    changed_lines = [line for line in interfaces_part.splitlines() if line.startswith(("+", "-"))]
+    assert changed_lines == [
+        "--- /etc/network/interfaces",
+        "+++ /etc/network/interfaces (candidate)",
+        "+",
+        *(f"+{line}" for line in BRIDGE),
+    ]
+    assert device.get_config(retrieve="candidate")["candidate"] == changed(before)
+    device.discard_config()
+    assert device.compare_config() == ""
+    assert running(device) == before
+    assert not device.has_pending_commit()
+
+
+def test_commit_applies_then_rollback_restores(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config()
+    assert_applied(device)
+    assert not device.has_pending_commit()
+    device.load_replace_candidate(config=changed(before))
+    assert device.compare_config() == ""
+    device.discard_config()
+    device.rollback()
+    assert running(device) == before
+    assert "napfrrtest0" not in device.get_interfaces()
+
+
+def test_merge_of_a_frr_only_candidate(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_merge_candidate(config=f"#### fundament-file: /etc/frr/frr.conf\n{PREFIX_LIST}\n")
+    assert device.compare_config() == FRR_ADDED
+    device.commit_config()
+    assert PREFIX_LIST in running(device)
+    device.rollback()
+    assert running(device) == before
+
+
+def test_revert_in_reverts_by_itself_after_the_session_is_gone(
+    device: FRRDriver, node: tuple[str, int]
+) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config(revert_in=3)
+    assert device.has_pending_commit()
+    assert_applied(device)
+    with pytest.raises(CommitError, match="waiting for confirmation"):
+        device.load_replace_candidate(config=changed(before))
+        device.commit_config()
+    device.discard_config()
+    device.close()
+    later = live_driver(*node)
+    try:
+        assert wait_for(lambda: not later.has_pending_commit(), 60)
+        assert running(later) == before
+    finally:
+        later.close()
+
+
+def test_confirm_keeps_the_change(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config(revert_in=2)
+    device.confirm_commit()
+    assert not device.has_pending_commit()
+    time.sleep(4)  # past the revert time: the timer must be gone, not merely late
+    assert_applied(device)
+    device.rollback()
+    assert running(device) == before
+
+
+def test_a_config_frr_rejects_is_refused_at_load(device: FRRDriver) -> None:
+    before = running(device)
+    broken = changed(before).replace(PREFIX_LIST, "router bgp 65001\n neighbor eth9 no-such-keyword")
+    with pytest.raises(ReplaceConfigException, match="Unknown command"):
+        device.load_replace_candidate(config=broken)
+    assert running(device) == before
+
+
+def test_a_config_failing_during_apply_restores_the_rollback_point(device: FRRDriver) -> None:
+    """vtysh's syntax check passes this; bgpd refuses it while applying, after other lines went in.
+    (The neighbor is never created, so bgpd sends nothing to its documentation-range address.)"""
+    before = running(device)
+    base = parse(changed(before))
+    asn = next(line for line in (base.frr or "").splitlines() if line.startswith("router bgp "))
+    frr = (base.frr or "") + f"{asn}\n neighbor 192.0.2.1 peer-group NOPG\n"
+    device.load_replace_candidate(config=DeviceConfig(base.interfaces, frr).render())
+    with pytest.raises(CommitError, match="peer-group"):
+        device.commit_config()
+    assert running(device) == before
+    assert "napfrrtest0" not in device.get_interfaces()
+
+
+def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node: tuple[str, int]) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    transport = device._transport
+    assert transport is not None
+    threading.Timer(0.3, transport.close).start()
+    with pytest.raises(CommitError, match="session lost"):
+        device.commit_config()
+    later = live_driver(*node)
+    try:
+        assert wait_for(lambda: PREFIX_LIST in running(later), 30)
+        assert_applied(later)
+        later.load_replace_candidate(config=changed(before))
+        assert later.compare_config() == ""
+        later.rollback()
+        assert running(later) == before
+    finally:
+        later.close()
