@@ -24,6 +24,12 @@ app = typer.Typer(
 StackOption = Annotated[
     str, typer.Option("--stack", "-s", help="stack: infra/Pulumi.<stack>.yaml (prod, lab)")
 ]
+EngineStackOption = Annotated[
+    str,
+    typer.Option(
+        "--stack", "-s", help="infra/Pulumi.<stack>.yaml: prod or lab (required: it touches vCenter)"
+    ),
+]
 MOCK_LABEL = "mock runtime — no engine, no vCenter"
 
 
@@ -98,7 +104,10 @@ def _run(action: Callable[[], engine.EngineResult], as_json: bool) -> None:
         emit_json(vars(result))
     else:
         changes = ", ".join(f"{op} {count}" for op, count in result.changes.items())
-        out.print(f"{result.action} of stack {result.stack}: {changes or 'no changes'}")
+        if result.action != "outputs":
+            out.print(f"{result.action} of stack {result.stack}: {changes or 'no changes'}")
+        elif not result.outputs:
+            out.print(f"stack {result.stack} has no outputs (not deployed yet)")
         for key, value in result.outputs.items():
             out.print(f"{key}: {escape(str(value))}")
     if result.action == "preview" and result.pending:
@@ -111,24 +120,24 @@ def _stream(line: str) -> None:
 
 
 @app.command("preview")
-def preview_command(stack: StackOption = "prod", as_json: JsonOption = False) -> None:
+def preview_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """What `up` would change, with the policy pack enforced. Exit 0 nothing to do, 2 changes pending."""
     _run(lambda: engine.preview(stack, _stream), as_json)
 
 
 @app.command("up")
-def up_command(stack: StackOption = "prod", as_json: JsonOption = False) -> None:
+def up_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """Create or update the stack's resources in vCenter, with the policy pack enforced."""
     _run(lambda: engine.up(stack, _stream), as_json)
 
 
 @app.command("refresh")
-def refresh_command(stack: StackOption = "prod", as_json: JsonOption = False) -> None:
+def refresh_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """Read the real state of the stack's resources from vCenter into the Pulumi state."""
     _run(lambda: engine.refresh(stack, _stream), as_json)
 
 
 @app.command("outputs")
-def outputs_command(stack: StackOption = "prod", as_json: JsonOption = False) -> None:
+def outputs_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """The stack's outputs (port groups, workloads, folders) as the last update left them."""
     _run(lambda: engine.outputs(stack), as_json)
