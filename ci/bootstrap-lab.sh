@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything `fundament lab` needs on a Debian machine: the Docker engine (bootstrap-docker.sh),
-# graphviz for `lab graph`, sshpass for manual logins, and containerlab v0.79.0 (not packaged in Debian
+# graphviz for `lab graph`, sshpass for manual logins, patch, and containerlab v0.79.0 (not packaged in Debian
 # or PyPI: built from the Go module proxy into ~/go/bin, which stays on the machine as a cache).
 # Idempotent; prints the versions it found. Source it (`. ci/bootstrap-lab.sh`) to keep PATH and
 # CLAB_VERSION_CHECK in your shell.
@@ -13,30 +13,39 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { echo "==> $*" >&2; }
 die() { echo "bootstrap-lab: $*" >&2; exit 1; }
 
-"$here/bootstrap-docker.sh" graphviz sshpass
+"$here/bootstrap-docker.sh" graphviz sshpass patch
 
 export CLAB_VERSION_CHECK=disable
 gobin=${GOBIN:-$HOME/go/bin}
 export PATH="$gobin:$PATH"
 
-clab_version() { containerlab version 2>/dev/null | awk '/version:/ {print $2; exit}'; }
+# containerlab is built from its module source with the patches in network/lab/containerlab/ applied
+# (go install cannot patch). The build is stamped with the version and a hash of the patches, so this
+# check rebuilds when either changes.
+patches=("$here"/../network/lab/containerlab/*.patch)
+build_id="fundament-$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
+clab_field() { containerlab version 2>/dev/null | awk -v f="$1:" '$1 == f {print $2; exit}'; }
 
-if [[ $(clab_version) != "$CLAB_VERSION" ]]; then
+if [[ $(clab_field version) != "$CLAB_VERSION" || $(clab_field commit) != "$build_id" ]]; then
   command -v go >/dev/null 2>&1 || die "containerlab $CLAB_VERSION is missing and there is no Go toolchain to build it (needs Go >= 1.26)"
-  log "building containerlab $CLAB_VERSION with $(go version | cut -d' ' -f3) into $gobin"
-  export CGO_ENABLED=0
-  # The version is stamped the way containerlab's own release build does it, so `containerlab version`
-  # (and this script's check) can tell which build is installed.
-  ldflags="-s -w -X $CLAB_MODULE/cmd.Version=$CLAB_VERSION"
-  if ! GOBIN=$gobin go install -trimpath -ldflags "$ldflags" "$CLAB_MODULE@v$CLAB_VERSION" 2>/tmp/clab-go-install.log; then
-    # go install asks the proxy for @v/list (a deprecation check); some proxies refuse that with 403.
-    # Downloading the exact module version and building inside the module cache avoids the list call.
-    log "go install failed ($(tail -n1 /tmp/clab-go-install.log)); building from the module cache instead"
-    go mod download "$CLAB_MODULE@v$CLAB_VERSION" || die "cannot download containerlab v$CLAB_VERSION from the Go module proxy"
-    moddir="$(go env GOMODCACHE)/$CLAB_MODULE@v$CLAB_VERSION"
-    (cd "$moddir" && go build -trimpath -ldflags "$ldflags" -o "$gobin/containerlab" .) || die "building containerlab failed"
-  fi
-  [[ $(clab_version) == "$CLAB_VERSION" ]] || die "containerlab at $(command -v containerlab) reports '$(clab_version)', not $CLAB_VERSION"
+  log "building containerlab $CLAB_VERSION ($build_id) with $(go version | cut -d' ' -f3) into $gobin"
+  # `go mod download` fetches the exact version without the @v/list call that `go install` makes for
+  # its deprecation check, which some proxies refuse (403).
+  go mod download "$CLAB_MODULE@v$CLAB_VERSION" || die "cannot download containerlab v$CLAB_VERSION from the Go module proxy"
+  src=$(mktemp -d /tmp/containerlab-src.XXXXXX)
+  trap 'rm -rf "$src"' EXIT
+  cp -r "$(go env GOMODCACHE)/$CLAB_MODULE@v$CLAB_VERSION/." "$src"
+  chmod -R u+w "$src"
+  for patch_file in "${patches[@]}"; do
+    patch -s -d "$src" -p1 <"$patch_file" || die "patch $patch_file does not apply to containerlab $CLAB_VERSION"
+  done
+  mkdir -p "$gobin"
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X $CLAB_MODULE/cmd.Version=$CLAB_VERSION -X $CLAB_MODULE/cmd.commit=$build_id" \
+    -o "$gobin/containerlab" .) || die "building containerlab failed"
+  rm -rf "$src"
+  trap - EXIT
+  [[ $(clab_field commit) == "$build_id" ]] || die "containerlab at $(command -v containerlab) is not the build just made"
 fi
 
-log "containerlab $(clab_version) ($(command -v containerlab)), docker $(docker version --format '{{.Server.Version}}'), $(dot -V 2>&1)"
+log "containerlab $(clab_field version) $(clab_field commit) ($(command -v containerlab)), docker $(docker version --format '{{.Server.Version}}'), $(dot -V 2>&1)"

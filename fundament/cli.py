@@ -8,6 +8,7 @@ import typer
 from infra.cli import app as infra_app
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
+from network.lab.cli import app as lab_app
 
 app = typer.Typer(
     name="fundament",
@@ -19,6 +20,7 @@ app = typer.Typer(
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(net_app, name="net")
 app.add_typer(infra_app, name="infra")
+app.add_typer(lab_app, name="lab")
 
 
 def main() -> None:

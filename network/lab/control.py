@@ -1,0 +1,177 @@
+"""Bringing the lab up and down with containerlab, and asking Docker what runs. The only module that talks
+to containerlab and Docker about the lab."""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from fundament.console import progress
+from fundament.images import ImageBuildError, ensure_image
+from fundament.paths import REPO_ROOT, state_dir
+from inventory.model import Design
+from network.lab.images import HOST, SWITCH
+from network.lab.ready import wait_until_ready
+from network.lab.topology import LAB_NAME, LabImages, LabNode, lab_nodes, render
+
+# ci/bootstrap-lab.sh builds containerlab here; a shell that did not source the script lacks it on PATH.
+_GO_BIN = Path.home() / "go" / "bin"
+_BOOTSTRAP = REPO_ROOT / "ci" / "bootstrap-lab.sh"
+
+
+class LabError(RuntimeError):
+    """The lab could not be brought up, inspected or destroyed; the message says why and what to do."""
+
+
+def lab_dir() -> Path:
+    return state_dir() / "lab"
+
+
+def topology_file() -> Path:
+    return lab_dir() / f"{LAB_NAME}.clab.yml"
+
+
+def clab_dir() -> Path:
+    """containerlab's own output for the lab (generated inventories, topology data), next to the file."""
+    return lab_dir() / f"clab-{LAB_NAME}"
+
+
+def _deployed_stamp() -> Path:
+    return lab_dir() / "deployed.sha256"
+
+
+def _environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PATH": f"{_GO_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CLAB_VERSION_CHECK": "disable",
+    }
+
+
+def _containerlab(*args: str) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("containerlab", path=_environment()["PATH"])
+    if binary is None:
+        raise LabError("containerlab is not installed: run ci/bootstrap-lab.sh")
+    return subprocess.run(
+        [binary, *args], cwd=lab_dir(), env=_environment(), capture_output=True, text=True, check=False
+    )
+
+
+def _fail(action: str, result: subprocess.CompletedProcess[str]) -> LabError:
+    tail = "\n".join((result.stderr + result.stdout).strip().splitlines()[-15:])
+    return LabError(f"{action} failed (exit {result.returncode}):\n{tail}")
+
+
+def bootstrap() -> None:
+    """Install and start what the lab needs (fast when all is there); ci/bootstrap-lab.sh does the work."""
+    result = subprocess.run(
+        ["bash", str(_BOOTSTRAP)], env=_environment(), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise _fail("ci/bootstrap-lab.sh", result)
+
+
+def images() -> LabImages:
+    """The lab's images, built first when this machine does not have them."""
+    try:
+        return LabImages(switch=ensure_image(SWITCH), host=ensure_image(HOST))
+    except ImageBuildError as error:
+        raise LabError(f"building the lab images failed: {error}") from error
+
+
+def write_topology(design: Design, output: Path | None = None) -> Path:
+    """Write the topology file (image tags from the recipes; nothing is built) and return its path."""
+    path = output or topology_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(design, LabImages(switch=SWITCH.reference, host=HOST.reference)))
+    return path
+
+
+class NodeState(StrEnum):
+    RUNNING = "running"
+    STOPPED = "stopped"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    node: LabNode
+    state: NodeState
+    detail: str
+    """Docker's own state text (e.g. "exited (137)"), empty when the container does not exist."""
+
+
+def status(design: Design) -> list[NodeStatus]:
+    """Every lab node of the design with the state of its container."""
+    nodes = lab_nodes(design)
+    result = subprocess.run(
+        ["docker", "inspect", *(node.container for node in nodes)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # docker inspect prints what exists and fails for the rest; no engine at all shows on stderr alone.
+    if result.returncode != 0 and not result.stdout.strip() and "No such object" not in result.stderr:
+        raise LabError(f"docker does not answer: {result.stderr.strip()} (run ci/bootstrap-lab.sh)")
+    found = {item["Name"].lstrip("/"): item["State"] for item in json.loads(result.stdout or "[]")}
+    statuses = []
+    for node in nodes:
+        state = found.get(node.container)
+        if state is None:
+            statuses.append(NodeStatus(node, NodeState.ABSENT, ""))
+            continue
+        running = bool(state.get("Running"))
+        detail = str(state.get("Status", "")) + ("" if running else f" ({state.get('ExitCode')})")
+        statuses.append(NodeStatus(node, NodeState.RUNNING if running else NodeState.STOPPED, detail))
+    return statuses
+
+
+@dataclass(frozen=True)
+class UpResult:
+    topology: Path
+    deployed: bool
+    """False when the same topology was already running and `up` only confirmed it is ready."""
+    nodes: list[LabNode]
+
+
+def up(design: Design, timeout: float = 180.0) -> UpResult:
+    """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready."""
+    bootstrap()
+    images()
+    path = write_topology(design)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    nodes = lab_nodes(design)
+    states = {entry.state for entry in status(design)}
+    stamp = _deployed_stamp()
+    already_up = states == {NodeState.RUNNING} and stamp.exists() and stamp.read_text() == digest
+    if not already_up:
+        stamp.unlink(missing_ok=True)
+        with progress(f"containerlab deploy ({len(nodes)} nodes)") as step:
+            step.note(str(path))
+            # --reconfigure replaces whatever remains of an earlier, different deployment of the lab.
+            result = _containerlab("deploy", "--reconfigure", "-t", str(path))
+            if result.returncode != 0:
+                raise _fail("containerlab deploy", result)
+            step.note("deployed")
+    with progress("nodes ready (ssh login, FRR daemons)", total=len(nodes)) as step:
+        not_ready = wait_until_ready(nodes, timeout, on_ready=lambda node: step.advance(node.name))
+    if not_ready:
+        details = "; ".join(f"{name}: {reason}" for name, reason in sorted(not_ready.items()))
+        raise LabError(f"{len(not_ready)} of {len(nodes)} nodes not ready after {timeout:.0f} s: {details}")
+    stamp.write_text(digest)
+    return UpResult(path, deployed=not already_up, nodes=nodes)
+
+
+def down(design: Design) -> None:
+    """Destroy the lab, its management network and containerlab's lab directory."""
+    path = write_topology(design)
+    with progress("containerlab destroy") as step:
+        result = _containerlab("destroy", "--cleanup", "-t", str(path))
+        if result.returncode != 0:
+            raise _fail("containerlab destroy", result)
+        step.note("destroyed")
+    _deployed_stamp().unlink(missing_ok=True)

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Start of every lab container (switches and test hosts): the lab login from the environment, then the
+# daemons the image has. The password arrives only through the environment (the topology expands
+# ${FUNDAMENT_LAB_PASSWORD:=...} at deploy time), so it is never written to a file in the image or the repo.
+set -eu
+
+user=${FUNDAMENT_LAB_USER:-fundament}
+if [ -z "${FUNDAMENT_LAB_PASSWORD:-}" ]; then
+  echo "entrypoint: FUNDAMENT_LAB_PASSWORD is not set; the topology file passes it in" >&2
+  exit 1
+fi
+if ! id "$user" >/dev/null 2>&1; then
+  groups=""
+  for group in frr frrvty; do
+    if getent group "$group" >/dev/null; then groups="$groups,$group"; fi
+  done
+  useradd --create-home --shell /bin/bash ${groups:+--groups "${groups#,}"} "$user"
+fi
+echo "$user:$FUNDAMENT_LAB_PASSWORD" | chpasswd
+echo "$user ALL=(ALL) NOPASSWD: ALL" >/etc/sudoers.d/fundament-lab
+chmod 0440 /etc/sudoers.d/fundament-lab
+unset FUNDAMENT_LAB_PASSWORD
+
+# Host keys per container, not baked into the image; ed25519 only because it is generated instantly.
+[ -f /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
+mkdir -p /run/sshd
+
+if [ -x /usr/lib/frr/frrinit.sh ]; then
+  # Docker mounts /sys and /proc/sys read-only in unprivileged containers; ifupdown2 and FRR set interface
+  # MTUs and per-interface sysctls there. The container has its own network namespace, so the network
+  # part of /proc/sys is all that is opened up.
+  mount -o remount,rw /sys
+  mount --bind /proc/sys/net /proc/sys/net
+  mount -o remount,bind,rw /proc/sys/net
+  # ifupdown2 locks /run/network/.lock and takes a missing directory for "another instance is running".
+  mkdir -p /run/network
+  if [ ! -f /etc/frr/frr.conf ]; then
+    printf 'hostname %s\nservice integrated-vtysh-config\n!\n' "$(hostname)" >/etc/frr/frr.conf
+    chown frr:frr /etc/frr/frr.conf
+  fi
+  /usr/lib/frr/frrinit.sh start
+fi
+lldpd
+exec /usr/sbin/sshd -D -e

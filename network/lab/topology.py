@@ -1,0 +1,164 @@
+"""The containerlab topology of the lab, generated from the design: a pure function of `Design`.
+
+Every design device becomes a switch node, every design endpoint a test host cabled to its access port.
+The file is plain containerlab input: anyone with the two images can deploy it by hand.
+"""
+
+import ipaddress
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import yaml
+
+from inventory.model import Design
+
+LAB_NAME = "fundament"
+MGMT_NETWORK = "fundament-mgmt"
+# Unprivileged on purpose: `--privileged` fails on these machines and a lab node needs no more than this.
+CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
+# Docker disables IPv6 in containers, and BGP unnumbered runs over IPv6 link-local addresses; /proc/sys
+# is read-only inside, so these can only be set from outside, at creation.
+SYSCTLS = {
+    "net.ipv6.conf.all.disable_ipv6": "0",
+    "net.ipv6.conf.default.disable_ipv6": "0",
+    "net.ipv4.ip_forward": "1",
+    "net.ipv6.conf.all.forwarding": "1",
+}
+# containerlab expands ${VAR:=default} when it reads the file, so the lab password reaches the containers'
+# environment without being written anywhere; the defaults are the documented lab credentials.
+LAB_ENV = {
+    "FUNDAMENT_LAB_USER": "${FUNDAMENT_LAB_USER:=fundament}",
+    "FUNDAMENT_LAB_PASSWORD": "${FUNDAMENT_LAB_PASSWORD:=fundament-lab}",
+}
+
+
+class NodeKind(StrEnum):
+    SWITCH = "switch"
+    HOST = "host"
+
+
+@dataclass(frozen=True)
+class LabImages:
+    """Image references (`name:tag`) for the two kinds of node."""
+
+    switch: str
+    host: str
+
+
+@dataclass(frozen=True)
+class LabNode:
+    """One container of the lab, as status, readiness checks and tests see it."""
+
+    name: str
+    kind: NodeKind
+    mgmt_ipv4: ipaddress.IPv4Address
+    role: str
+    site: str
+
+    @property
+    def container(self) -> str:
+        """containerlab's container name for the node."""
+        return f"clab-{LAB_NAME}-{self.name}"
+
+
+def endpoint_mgmt_addresses(design: Design) -> dict[str, ipaddress.IPv4Address]:
+    """Management addresses for the test hosts, which the design does not address on the management network.
+
+    They are taken from the top of the management subnet downwards, skipping addresses in use, so they are
+    stable for a given design and never collide with a device or the gateway.
+    """
+    subnet = design.management.subnet
+    taken = {device.mgmt_ipv4.ip for device in design.devices} | {design.management.gateway}
+    free = (address for address in reversed(list(subnet.hosts())) if address not in taken)
+    addresses: dict[str, ipaddress.IPv4Address] = {}
+    for endpoint in design.endpoints:
+        address = next(free, None)
+        if address is None:
+            raise ValueError(f"management subnet {subnet} has no address left for test host {endpoint.name}")
+        addresses[endpoint.name] = address
+    return addresses
+
+
+def lab_nodes(design: Design) -> list[LabNode]:
+    """Switches in design order, then test hosts; a test host's site and role are its switch's."""
+    nodes = [
+        LabNode(device.name, NodeKind.SWITCH, device.mgmt_ipv4.ip, device.role.value, device.site)
+        for device in design.devices
+    ]
+    host_addresses = endpoint_mgmt_addresses(design)
+    for endpoint in design.endpoints:
+        switch = design.device_by_name[endpoint.attach.device]
+        nodes.append(
+            LabNode(endpoint.name, NodeKind.HOST, host_addresses[endpoint.name], "test-host", switch.site)
+        )
+    return nodes
+
+
+def topology(design: Design, images: LabImages) -> dict[str, Any]:
+    """The containerlab topology as data (see `render` for the file)."""
+    nodes: dict[str, Any] = {}
+    for node in lab_nodes(design):
+        spec: dict[str, Any] = {
+            "image": images.switch if node.kind is NodeKind.SWITCH else images.host,
+            "mgmt-ipv4": str(node.mgmt_ipv4),
+            "labels": {
+                "fundament.role": node.role,
+                "fundament.site": node.site,
+                # containerlab copies nornir-group* labels into the groups of its Nornir inventory.
+                "nornir-group-role": f"role-{node.role}",
+                "nornir-group-site": f"site-{node.site}",
+            },
+        }
+        nodes[node.name] = spec
+    for endpoint in design.endpoints:
+        # Runs after containerlab has cabled the node, when eth1 exists.
+        nodes[endpoint.name]["exec"] = [f"ip address add {endpoint.ipv4} dev eth1"]
+
+    links = [{"endpoints": [f"{end.device}:{end.interface}" for end in link.ends]} for link in design.links]
+    links += [
+        {"endpoints": [f"{endpoint.name}:eth1", f"{endpoint.attach.device}:{endpoint.attach.interface}"]}
+        for endpoint in design.endpoints
+    ]
+    return {
+        "name": LAB_NAME,
+        "mgmt": {
+            "network": MGMT_NETWORK,
+            "ipv4-subnet": str(design.management.subnet),
+            "ipv4-gw": str(design.management.gateway),
+        },
+        "topology": {
+            "defaults": {
+                "kind": "linux",
+                "image-pull-policy": "Never",
+                "privileged": False,
+                "cap-add": CAPABILITIES,
+                "sysctls": SYSCTLS,
+                "env": LAB_ENV,
+            },
+            "nodes": nodes,
+            "links": links,
+        },
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, keys in insertion order, and `${...}` references single-quoted for containerlab."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "'" if "${" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def render(design: Design, images: LabImages) -> str:
+    """The topology file's text."""
+    header = (
+        f"# containerlab topology of the {design.design.name} lab, generated by `fundament lab topology`\n"
+        "# from the inventory: edit the design, not this file.\n"
+    )
+    body = yaml.dump(topology(design, images), Dumper=_Dumper, sort_keys=False, default_flow_style=False)
+    return header + body
