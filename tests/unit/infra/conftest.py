@@ -8,6 +8,7 @@ from fundament.paths import REPO_ROOT
 from infra.plan import Plan, plan
 from infra.program import verify
 from inventory import Design, DesignError, load, load_design
+from inventory.model import Datacenter
 
 SAMPLE = REPO_ROOT / "inventory" / "design"
 
@@ -15,6 +16,12 @@ SAMPLE = REPO_ROOT / "inventory" / "design"
 @pytest.fixture(scope="session")
 def design() -> Design:
     return load_design(SAMPLE)
+
+
+@pytest.fixture(scope="session")
+def dc(design: Design) -> Datacenter:
+    assert design.datacenter is not None
+    return design.datacenter
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from infra.plan import FOLDER, POOL, PROVIDER, SWITCH, TAG, Plan, plan
 from infra.policy.rules import PORT_GROUP, TAG_CATEGORY, VM, Declared
 from infra.settings import LAB_LIMITS
 from inventory import Design
+from inventory.model import Datacenter
 
 DECLARED_TYPES = {PROVIDER, TAG_CATEGORY, TAG, FOLDER, POOL, SWITCH, PORT_GROUP, VM}
 """Every resource type the program declares; each has a test below."""
@@ -23,9 +24,7 @@ def test_declares_exactly_the_tested_resource_types(prod: Plan) -> None:
     assert {resource.type for resource in prod.resources} == DECLARED_TYPES
 
 
-def test_resource_counts_follow_the_design(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_resource_counts_follow_the_design(prod: Plan, design: Design, dc: Datacenter) -> None:
     zones = {design.segment_by_name[group.segment].zone for group in dc.port_groups}
     bio = {zone.bio_classification for zone in design.security.zones if zone.name in zones}
     waves = {vm.migration_wave for vm in dc.workloads}
@@ -41,9 +40,9 @@ def test_resource_counts_follow_the_design(prod: Plan, design: Design) -> None:
     }
 
 
-def test_one_port_group_per_segment_with_its_vlan_switch_and_zone(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_one_port_group_per_segment_with_its_vlan_switch_and_zone(
+    prod: Plan, design: Design, dc: Datacenter
+) -> None:
     groups = by_type(prod, PORT_GROUP)
     zones = {zone.name: zone for zone in design.security.zones}
     for entry in dc.port_groups:
@@ -58,9 +57,9 @@ def test_one_port_group_per_segment_with_its_vlan_switch_and_zone(prod: Plan, de
         assert (group.props["allowPromiscuous"], group.props["allowForgedTransmits"]) == (False, False)
 
 
-def test_each_workload_is_a_vm_sized_placed_tagged_and_on_its_port_group(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_each_workload_is_a_vm_sized_placed_tagged_and_on_its_port_group(
+    prod: Plan, design: Design, dc: Datacenter
+) -> None:
     vms = by_type(prod, VM)
     zones = {zone.name: zone for zone in design.security.zones}
     for workload in dc.workloads:
@@ -85,9 +84,7 @@ def test_each_workload_is_a_vm_sized_placed_tagged_and_on_its_port_group(prod: P
         }
 
 
-def test_switches_span_the_hosts_of_their_clusters(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_switches_span_the_hosts_of_their_clusters(prod: Plan, dc: Datacenter) -> None:
     switches = by_type(prod, SWITCH)
     hosts = {cluster.name: cluster.hosts for cluster in dc.clusters}
     for entry in dc.distributed_switches:
@@ -97,9 +94,7 @@ def test_switches_span_the_hosts_of_their_clusters(prod: Plan, design: Design) -
         assert (switch.props["maxMtu"], switch.props["uplinks"]) == (entry.mtu, entry.uplinks)
 
 
-def test_resource_pools_hang_under_their_cluster(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_resource_pools_hang_under_their_cluster(prod: Plan, dc: Datacenter) -> None:
     pools = by_type(prod, POOL)
     for entry in dc.resource_pools:
         pool = pools[entry.name]
@@ -114,9 +109,9 @@ def test_resource_pools_hang_under_their_cluster(prod: Plan, design: Design) -> 
         )
 
 
-def test_zone_folders_below_the_top_folder_carry_zone_tags(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_zone_folders_below_the_top_folder_carry_zone_tags(
+    prod: Plan, design: Design, dc: Datacenter
+) -> None:
     folders = {folder.props["path"]: folder for folder in by_type(prod, FOLDER).values()}
     zones = {design.segment_by_name[group.segment].zone for group in dc.port_groups}
     assert set(folders) == {dc.vm_folder} | {zone_folder(dc.vm_folder, zone) for zone in zones}
@@ -133,9 +128,7 @@ def test_tag_categories_hold_one_tag_per_object(prod: Plan) -> None:
     assert all(len(tag.referenced("categoryId", TAG_CATEGORY)) == 1 for tag in tags)
 
 
-def test_everything_goes_through_the_one_vcenter_provider(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_everything_goes_through_the_one_vcenter_provider(prod: Plan, dc: Datacenter) -> None:
     (provider,) = by_type(prod, PROVIDER).values()
     assert provider.props["vsphereServer"] == dc.vcenter
     served = [r for r in prod.recorded if r.kind != "component" and r.type != PROVIDER]
@@ -157,9 +150,7 @@ def test_lab_stack_shrinks_vms_and_drops_reservations(design: Design) -> None:
     assert provider.props["vsphereServer"] == "127.0.0.1:8989"
 
 
-def test_outputs_name_port_groups_and_workload_addresses(prod: Plan, design: Design) -> None:
-    dc = design.datacenter
-    assert dc is not None
+def test_outputs_name_port_groups_and_workload_addresses(prod: Plan, design: Design, dc: Datacenter) -> None:
     assert prod.outputs["port_groups"]["dmz"]["vlan"] == design.segment_by_name["dmz"].vlan
     assert {name: w["ipv4"] for name, w in prod.outputs["workloads"].items()} == {
         vm.name: str(vm.ipv4) for vm in dc.workloads
