@@ -24,7 +24,6 @@ ZONE = "zone"
 BIO = "bio-classification"
 OWNER = "owner"
 WAVE = "migration-wave"
-TAG_CATEGORIES = (ZONE, BIO, OWNER, WAVE)
 
 
 def port_group_name(segment: Segment) -> str:

@@ -13,17 +13,13 @@ from typing import Any, Literal
 import pulumi
 
 from infra.naming import BIO, OWNER, WAVE, ZONE
-from infra.policy.rules import CREDENTIAL_KEY, PORT_GROUP, TAG_CATEGORY, VM, Declared, Violation, evaluate
+from infra.policy.rules import CREDENTIAL_KEY, Declared, Violation, evaluate
 from infra.program import PROJECT, declare
 from infra.settings import StackSettings
 from infra.stacks import stack_config
+from infra.tokens import FOLDER, POOL, PORT_GROUP, PROVIDER, SWITCH, TAG, TAG_CATEGORY, VM
 from inventory import Design
 
-PROVIDER = "pulumi:providers:vsphere"
-SWITCH = "vsphere:index/distributedVirtualSwitch:DistributedVirtualSwitch"
-FOLDER = "vsphere:index/folder:Folder"
-POOL = "vsphere:index/resourcePool:ResourcePool"
-TAG = "vsphere:index/tag:Tag"
 MASKED = "[secret]"
 
 

@@ -11,11 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.naming import BIO, OWNER, ZONE
-
-VM = "vsphere:index/virtualMachine:VirtualMachine"
-TAG = "vsphere:index/tag:Tag"
-TAG_CATEGORY = "vsphere:index/tagCategory:TagCategory"
-PORT_GROUP = "vsphere:index/distributedPortGroup:DistributedPortGroup"
+from infra.tokens import PORT_GROUP, TAG, TAG_CATEGORY, VM
 
 DMZ = "dmz"
 

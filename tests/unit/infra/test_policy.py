@@ -10,16 +10,8 @@ from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOp
 from infra import stacks
 from infra.plan import Plan
 from infra.policy.__main__ import declared, policy
-from infra.policy.rules import (
-    PORT_GROUP,
-    RULES,
-    TAG,
-    TAG_CATEGORY,
-    VM,
-    Declared,
-    evaluate,
-    plaintext_secrets_in_stack_config,
-)
+from infra.policy.rules import RULES, Declared, evaluate, plaintext_secrets_in_stack_config
+from infra.tokens import PORT_GROUP, TAG, TAG_CATEGORY, VM
 
 
 def category(name: str) -> Declared:

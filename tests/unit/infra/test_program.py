@@ -1,14 +1,18 @@
 """The program under Pulumi's mock runtime: what it declares for each segment, workload and stack."""
 
 import json
+import runpy
 from collections import Counter
 
+import pulumi
 import pytest
 
 from infra.naming import port_group_name, wave_tag, zone_folder
-from infra.plan import FOLDER, POOL, PROVIDER, SWITCH, TAG, Plan, plan
-from infra.policy.rules import PORT_GROUP, TAG_CATEGORY, VM, Declared
+from infra.plan import Plan, Recorder, plan
+from infra.policy.rules import Declared
 from infra.settings import LAB_LIMITS
+from infra.stacks import PROJECT_DIR
+from infra.tokens import FOLDER, POOL, PORT_GROUP, PROVIDER, SWITCH, TAG, TAG_CATEGORY, VM
 from inventory import Design
 from inventory.model import Datacenter
 
@@ -168,3 +172,17 @@ def test_credentials_from_the_environment_stay_secret(
     (provider,) = by_type(result, PROVIDER).values()
     assert provider.props["password"] == "[secret]"
     assert result.rows()[0]["properties"]["credentials"] == "set (secret)"
+
+
+def test_engine_entry_point_loads_checks_and_declares_the_sample(prod: Plan) -> None:
+    """infra/__main__.py, as the engine's language host runs it, here under the mock runtime."""
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, project="fundament-datacenter", stack="prod", preview=False)
+    pulumi.runtime.set_all_config({})
+
+    def engine_runs_the_program() -> None:
+        runpy.run_path(str(PROJECT_DIR / "__main__.py"), run_name="__main__")
+
+    pulumi.runtime.test(engine_runs_the_program)()  # type: ignore[no-untyped-call]
+    declared = sorted((r.type, r.name) for r in recorder.recorded if r.kind == "resource")
+    assert declared == sorted((r.type, r.name) for r in prod.resources)

@@ -1,0 +1,10 @@
+"""Pulumi type tokens of the resources the program declares: what the plan and the policies match on."""
+
+PROVIDER = "pulumi:providers:vsphere"
+TAG_CATEGORY = "vsphere:index/tagCategory:TagCategory"
+TAG = "vsphere:index/tag:Tag"
+FOLDER = "vsphere:index/folder:Folder"
+POOL = "vsphere:index/resourcePool:ResourcePool"
+SWITCH = "vsphere:index/distributedVirtualSwitch:DistributedVirtualSwitch"
+PORT_GROUP = "vsphere:index/distributedPortGroup:DistributedPortGroup"
+VM = "vsphere:index/virtualMachine:VirtualMachine"
