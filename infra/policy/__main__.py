@@ -1,9 +1,11 @@
 """The policy pack: `pulumi preview --policy-pack infra/policy` (or `fundament infra preview`) enforces it.
 
-Each rule of rules.py becomes one stack policy, so the rule can follow a VM's tags to their categories
-and its network interfaces to their port groups (the engine's property dependencies).
+Each rule of rules.py becomes one policy. A rule that follows references (a VM's tags to their categories,
+its network interfaces to their port groups) is a stack policy over the engine's property dependencies;
+any other is a resource policy, which the engine runs before it creates or changes the resource.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi_policy import (
@@ -11,6 +13,8 @@ from pulumi_policy import (
     PolicyConfigSchema,
     PolicyPack,
     ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -35,18 +39,26 @@ def declared(resources: list[Any]) -> list[Declared]:
     return [convert(resource) for resource in resources]
 
 
-def policy(rule: Rule) -> StackValidationPolicy:
-    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        config = {rule.name: dict(args.get_config())}
-        for violation in evaluate(declared(args.resources), [rule], config):
+def policy(rule: Rule) -> StackValidationPolicy | ResourceValidationPolicy:
+    def report_all(resources: list[Declared], config: Mapping[str, Any], report: ReportViolation) -> None:
+        for violation in evaluate(resources, [rule], {rule.name: dict(config)}):
             report(f"{violation.resource} {violation.message}", violation.urn)
 
+    def validate_stack(args: StackValidationArgs, report: ReportViolation) -> None:
+        report_all(declared(args.resources), args.get_config(), report)
+
+    def validate_resource(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        resource = Declared(args.resource_type, args.name, args.props, {}, args.urn)
+        report_all([resource], args.get_config(), report)
+
     schema = {key: {"type": "integer", "default": value} for key, value in rule.params.items()}
-    return StackValidationPolicy(
-        name=rule.name,
-        description=rule.description,
-        validate=validate,
-        config_schema=PolicyConfigSchema(properties=schema) if schema else None,
+    config_schema = PolicyConfigSchema(properties=schema) if schema else None
+    if rule.follows_refs:
+        return StackValidationPolicy(
+            name=rule.name, description=rule.description, validate=validate_stack, config_schema=config_schema
+        )
+    return ResourceValidationPolicy(
+        name=rule.name, description=rule.description, validate=validate_resource, config_schema=config_schema
     )
 
 

@@ -60,6 +60,8 @@ class Rule:
     check: Callable[[Declared, Params], Iterator[str]]
     params: Params = field(default_factory=dict)
     """tunable numbers with their defaults (policy pack config overrides them)"""
+    follows_refs: bool = False
+    """needs the resources a property came from; otherwise the engine checks it before creating anything"""
     applies_to: str = VM
 
 
@@ -119,11 +121,13 @@ RULES = (
         "vm-tagged-zone-bio-owner",
         "Every VM carries exactly one zone, BIO classification and owner tag.",
         _tagged_with_zone_and_owner,
+        follows_refs=True,
     ),
     Rule(
         "dmz-vm-on-dmz-port-group",
         "A VM in zone dmz is attached to the DMZ port group only, and only DMZ VMs are.",
         _dmz_only_on_dmz_port_group,
+        follows_refs=True,
     ),
     Rule(
         "disk-size-bounds",

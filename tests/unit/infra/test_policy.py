@@ -5,7 +5,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, StackValidationArgs
+from pulumi_policy import (
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
 
 from infra import stacks
 from infra.plan import Plan
@@ -153,7 +160,8 @@ def as_policy_resource(resource: Declared, converted: dict[str, PolicyResource])
 
 def test_policy_pack_reports_through_the_engine_interface() -> None:
     converted: dict[str, PolicyResource] = {}
-    resources = [as_policy_resource(vm(owner=None, disks=(5,)), converted)]
+    leaky = vm(owner=None, disks=(5,), extraConfig={"guestinfo.password": "hunter2"})
+    resources = [as_policy_resource(leaky, converted)]
     resources += [r for r in converted.values() if r not in resources]
     assert {r.type for r in declared(resources)} == {VM, TAG, TAG_CATEGORY, PORT_GROUP}
     reported: list[tuple[str, str, str | None]] = []
@@ -165,6 +173,20 @@ def test_policy_pack_reports_through_the_engine_interface() -> None:
             reported.append((name, message, urn))
 
         # The pack's config lowers the disk minimum: the 5 GB disk passes.
-        pack_policy.validate(StackValidationArgs(resources, {"minimum_gb": 1} if rule.params else {}), report)
+        config = {"minimum_gb": 1} if rule.params else {}
+        if isinstance(pack_policy, StackValidationPolicy):
+            assert rule.follows_refs
+            pack_policy.validate(StackValidationArgs(resources, config), report)
+        else:
+            for r in resources:
+                args = ResourceValidationArgs(r.resource_type, r.props, r.urn, r.name, r.opts, None, config)
+                pack_policy.validate(args, report)
     urn = vm().urn
-    assert reported == [("vm-tagged-zone-bio-owner", "app-01 needs exactly one 'owner' tag, has []", urn)]
+    assert reported == [
+        ("vm-tagged-zone-bio-owner", "app-01 needs exactly one 'owner' tag, has []", urn),
+        (
+            "no-plaintext-credentials",
+            "app-01 extraConfig key 'guestinfo.password' holds a credential in plain text",
+            urn,
+        ),
+    ]
