@@ -3,6 +3,8 @@
 import typer
 
 from network.render_cli import render
+from network.verify.cli import app as verify_app
 
 app = typer.Typer(help="Network: render, plan, apply, verify, rollback, backup, drift.", no_args_is_help=True)
 app.command()(render)
+app.add_typer(verify_app, name="verify")

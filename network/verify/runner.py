@@ -89,8 +89,6 @@ def collect(
     by_target: dict[str, list[Request]] = defaultdict(list)
     for request in dict.fromkeys(requests):
         by_target[request.target].append(request)
-    if step is not None:
-        step.set_total(len(by_target))
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {pool.submit(reach.answer, target, group): target for target, group in by_target.items()}
         for future in as_completed(futures):
@@ -118,7 +116,10 @@ def run(
 ) -> Run:
     started = time.monotonic()
     seen = seen if seen is not None else Observations()
-    collect((request for check in checks for request in check.requests()), reach, seen, workers, step)
+    requests = [request for check in checks for request in check.requests()]
+    if step is not None:
+        step.set_total(len({request.target for request in requests}))
+    collect(requests, reach, seen, workers, step)
     results = [check.run(seen) for check in checks]
     retry_started = time.monotonic()
     deadline = retry_started + wait
@@ -132,9 +133,7 @@ def run(
         if step is not None:
             step.note(f"{len(failing)} checks failed; retry {attempt - 1} ({remaining:.0f} s left)")
         time.sleep(min(interval, remaining))
-        collect(
-            (request for index in failing for request in checks[index].requests()), reach, seen, workers, step
-        )
+        collect((request for index in failing for request in checks[index].requests()), reach, seen, workers)
         for index in failing:
             results[index] = checks[index].run(seen, attempts=attempt)
     now = time.monotonic()

@@ -1,0 +1,142 @@
+"""`fundament net verify`: run the check catalog against the lab (or a recording) and report.
+
+Exit codes: 0 every check passed, 1 any check failed or could not run, 3 warnings only.
+"""
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from fundament.console import emit_json, err, out, progress
+from fundament.exitcodes import ExitCode
+from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from inventory.model import Design
+from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
+from network.verify import catalog as catalogs
+from network.verify import report
+from network.verify.check import Check
+from network.verify.observe import Observations
+from network.verify.reach import LiveReach, NornirConnections, Reach, RecordedReach
+from network.verify.runner import run, select
+
+app = typer.Typer(
+    help="Verify the network against the design: a check catalog derived from it, run in parallel.",
+    invoke_without_command=True,
+)
+
+TargetOption = Annotated[
+    catalogs.Target,
+    typer.Option(help="lab: every device runs frr, test hosts included; production: the designed platforms"),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(ExitCode.FAILURE)
+
+
+def _checks(design: Design, catalog: Path | None, target: catalogs.Target) -> list[Check[Any]]:
+    if catalog is None:
+        return catalogs.generate(design, target)
+    try:
+        return catalogs.load(catalog)
+    except catalogs.CatalogError as error:
+        raise _fail(str(error)) from None
+
+
+def _reach(design: Design, target: catalogs.Target, replay: Path | None) -> Reach:
+    if replay is not None:
+        try:
+            return RecordedReach.from_file(replay.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise _fail(f"cannot read the recording {replay}: {error}") from None
+    if target is not catalogs.Target.LAB:
+        raise _fail("verify connects to the lab only; run the production catalog with --replay FILE")
+    from network.lab.nornir_inventory import lab_nornir
+    from network.lab.topology import endpoint_mgmt_addresses
+
+    endpoints = {name: str(address) for name, address in endpoint_mgmt_addresses(design).items()}
+    return LiveReach(NornirConnections(lab_nornir(design)), endpoints)
+
+
+@app.callback()
+def verify(
+    ctx: typer.Context,
+    catalog: Annotated[
+        Path | None, typer.Option("--catalog", "-c", help="catalog file [default: generated from the design]")
+    ] = None,
+    target: TargetOption = catalogs.Target.LAB,
+    device: DeviceOption = None,
+    role: RoleOption = None,
+    site: SiteOption = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="only checks with this tag (repeat: any of them)")
+    ] = None,
+    check: Annotated[
+        list[str] | None, typer.Option("--check", help="only checks of this name (repeat)")
+    ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(help="retry failed checks for up to this many seconds while the network converges"),
+    ] = 60.0,
+    interval: Annotated[float, typer.Option(help="seconds between retries")] = 5.0,
+    workers: Annotated[int, typer.Option(help="parallel connections")] = 16,
+    junit_file: Annotated[Path | None, typer.Option("--junit", help="write JUnit XML here")] = None,
+    markdown_file: Annotated[
+        Path | None, typer.Option("--markdown", help="write a Markdown report here")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option(help="write every device answer as JSON (for --replay and test fixtures)")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option(help="evaluate on a recording instead of the network (no connections)")
+    ] = None,
+    show_passed: Annotated[bool, typer.Option(help="list passed checks in the table too")] = False,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run the checks (filtered by device, role, site, tag, name); exit 0 all pass, 1 any fail, 3 warnings."""
+    if ctx.invoked_subcommand is not None:
+        return
+    design = load_or_exit(inventory, as_json).design
+    try:
+        devices = select_devices(design, device or (), role, site) if (device or role or site) else None
+    except SelectionError as error:
+        raise _fail(str(error)) from None
+    chosen = select(_checks(design, catalog, target), tags=tag or (), devices=devices, names=check or ())
+    if not chosen:
+        raise _fail("no check matches the filters")
+    reach = _reach(design, target, replay)
+    seen = Observations()
+    with progress(f"verify {len(chosen)} checks", total=None) as step:
+        finished = run(chosen, reach, wait=wait, interval=interval, workers=workers, step=step, seen=seen)
+    if record is not None:
+        record.write_text(json.dumps(seen.as_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if junit_file is not None:
+        junit_file.write_text(report.junit(finished), encoding="utf-8")
+    if markdown_file is not None:
+        markdown_file.write_text(report.markdown(finished), encoding="utf-8")
+    if as_json:
+        emit_json(report.as_json(finished))
+    else:
+        out.print(report.table(finished, all_results=show_passed))
+        out.print(report.summary(finished))
+    raise typer.Exit(finished.exit_code)
+
+
+@app.command("catalog")
+def write_catalog(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="file [default: stdout]")] = None,
+    target: TargetOption = catalogs.Target.LAB,
+    inventory: InventoryOption = None,
+) -> None:
+    """Write the check catalog generated from the design as YAML, to edit, extend and run with --catalog."""
+    design = load_or_exit(inventory).design
+    text = catalogs.dump(catalogs.generate(design, target), catalogs.header(design, target))
+    if output is None:
+        out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {text.count('- check:')} checks to {output}")
