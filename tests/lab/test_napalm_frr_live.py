@@ -1,7 +1,8 @@
 """napalm_frr against a live lab node: the getters' models and the whole config lifecycle.
 
 Every test leaves the node as it found it (a finalizer replaces back whatever a failing test
-left). The change used is harmless: a prefix-list nothing refers to and a bridge with no ports.
+left). The change used is harmless: a prefix-list nothing refers to, a bridge with no ports and a
+file of its own under /etc.
 NAPALM_FRR_TEST_LIVE=host[:port] points the tests at another node (development without the lab).
 """
 
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.lab
 
 PREFIX_LIST = "ip prefix-list NAPALM-FRR-TEST seq 5 permit 192.0.2.0/24"
 BRIDGE = ["auto napfrrtest0", "iface napfrrtest0", "    bridge-ports none"]
+EXTRA_FILE = "/etc/napalm-frr-test.conf"
 FRR_ADDED = f"--- /etc/frr/frr.conf\n+++ /etc/frr/frr.conf (candidate)\n+{PREFIX_LIST}\n"
+EXTRA_ADDED = f"--- {EXTRA_FILE}\n+++ {EXTRA_FILE} (candidate)\n@@ -0,0 +1 @@\n+managed by a test\n"
 
 
 @pytest.fixture(scope="module")
@@ -62,15 +65,18 @@ def running(driver: FRRDriver) -> str:
 
 
 def changed(base: str) -> str:
-    """The running config plus the test's prefix-list and bridge, as one replace candidate."""
+    """The running config plus the test's prefix-list, bridge and file, as one replace candidate."""
     config = parse(base)
     interfaces = (config.interfaces or "") + "\n" + "\n".join(BRIDGE) + "\n"
     frr = (config.frr or "").replace("\nend\n", "\n") + PREFIX_LIST + "\n"
-    return DeviceConfig(interfaces=interfaces, frr=frr).render()
+    others = (*config.others, (EXTRA_FILE, "managed by a test\n"))
+    return DeviceConfig(interfaces=interfaces, frr=frr, others=others).render()
 
 
 def assert_applied(driver: FRRDriver) -> None:
-    assert PREFIX_LIST in running(driver)
+    config = running(driver)
+    assert PREFIX_LIST in config
+    assert f"#### fundament-file: {EXTRA_FILE}\nmanaged by a test\n" in config
     assert "napfrrtest0" in driver.get_interfaces()
 
 
@@ -99,7 +105,7 @@ def test_compare_shows_the_exact_change_and_discard_keeps_the_device(device: FRR
     device.load_replace_candidate(config=changed(before))
     diff = device.compare_config()
     interfaces_part, frr_part = diff.split("--- /etc/frr/frr.conf\n")
-    assert "--- /etc/frr/frr.conf\n" + frr_part == FRR_ADDED
+    assert "--- /etc/frr/frr.conf\n" + frr_part == FRR_ADDED + EXTRA_ADDED
     changed_lines = [line for line in interfaces_part.splitlines() if line.startswith(("+", "-"))]
     assert changed_lines == [
         "--- /etc/network/interfaces",
@@ -126,6 +132,7 @@ def test_commit_applies_then_rollback_restores(device: FRRDriver) -> None:
     device.rollback()
     assert running(device) == before
     assert "napfrrtest0" not in device.get_interfaces()
+    assert EXTRA_FILE not in running(device)
 
 
 def test_merge_of_a_frr_only_candidate(device: FRRDriver) -> None:
@@ -179,14 +186,25 @@ def test_a_config_frr_rejects_is_refused_at_load(device: FRRDriver) -> None:
     assert running(device) == before
 
 
+def test_an_sshd_config_sshd_rejects_is_refused_at_load(device: FRRDriver) -> None:
+    before = running(device)
+    config = parse(before)
+    broken = (*config.others, ("/etc/ssh/sshd_config.d/napalm-frr-test.conf", "NoSuchOption yes\n"))
+    with pytest.raises(ReplaceConfigException, match="sshd rejects"):
+        device.load_replace_candidate(config=DeviceConfig(config.interfaces, config.frr, broken).render())
+    assert running(device) == before
+
+
 def test_a_config_failing_during_apply_restores_the_rollback_point(device: FRRDriver) -> None:
     """vtysh's syntax check passes this; bgpd refuses it while applying, after other lines went in.
     (The neighbor is never created, so bgpd sends nothing to its documentation-range address.)"""
     before = running(device)
     base = parse(changed(before))
-    asn = next(line for line in (base.frr or "").splitlines() if line.startswith("router bgp "))
+    asn = next(
+        (line for line in (base.frr or "").splitlines() if line.startswith("router bgp ")), "router bgp 64512"
+    )
     frr = (base.frr or "") + f"{asn}\n neighbor 192.0.2.1 peer-group NOPG\n"
-    device.load_replace_candidate(config=DeviceConfig(base.interfaces, frr).render())
+    device.load_replace_candidate(config=DeviceConfig(base.interfaces, frr, base.others).render())
     with pytest.raises(CommitError, match="peer-group"):
         device.commit_config()
     assert running(device) == before

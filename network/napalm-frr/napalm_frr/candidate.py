@@ -1,6 +1,8 @@
 """The one-text configuration format of the frr platform and the pure operations on it.
 
-A device's full configuration is two files. A candidate names each part with a marker line::
+A device's configuration is a few whole files: the interfaces file and FRR's config, plus any
+other file the configuration manages (say an sshd drop-in or a login banner). A candidate names
+each file with a marker line::
 
     #### fundament-file: /etc/network/interfaces
     auto lo
@@ -8,8 +10,11 @@ A device's full configuration is two files. A candidate names each part with a m
     #### fundament-file: /etc/frr/frr.conf
     frr version 8.4
     hostname leaf1
+    #### fundament-file: /etc/issue.net
+    Authorised use only.
 
-A replace candidate carries both parts; a merge candidate may carry only the FRR part.
+A replace candidate carries at least the interfaces file and FRR's config; a merge candidate may
+carry any of them.
 """
 
 from __future__ import annotations
@@ -20,24 +25,28 @@ from dataclasses import dataclass
 INTERFACES_PATH = "/etc/network/interfaces"
 FRR_PATH = "/etc/frr/frr.conf"
 MARKER = "#### fundament-file: "
-KNOWN_PATHS = (INTERFACES_PATH, FRR_PATH)
+_PLAIN_PATH = re.compile(r"/(?:[A-Za-z0-9_][A-Za-z0-9._+-]*/)*[A-Za-z0-9_][A-Za-z0-9._+-]*")
 
 
 class CandidateFormatError(ValueError):
-    """The text is not in the two-part candidate format."""
+    """The text is not in the marker-line candidate format."""
 
 
 @dataclass(frozen=True)
 class DeviceConfig:
-    """Both configuration files of one device; None marks a part the text did not carry."""
+    """The files of one device's configuration; None marks a main part the text did not carry.
+
+    `others` are further whole files as (path, content), in the order the text gave them.
+    """
 
     interfaces: str | None
     frr: str | None
+    others: tuple[tuple[str, str], ...] = ()
 
     def render(self) -> str:
-        """The one-text form, parts in a fixed order so equal configs give equal texts."""
+        """The one-text form: interfaces, FRR, then the other files in their order."""
         parts = []
-        for path, body in ((INTERFACES_PATH, self.interfaces), (FRR_PATH, self.frr)):
+        for path, body in ((INTERFACES_PATH, self.interfaces), (FRR_PATH, self.frr), *self.others):
             if body is not None:
                 parts.append(f"{MARKER}{path}\n{_with_newline(body)}")
         return "".join(parts)
@@ -48,16 +57,14 @@ def _with_newline(text: str) -> str:
 
 
 def parse(text: str) -> DeviceConfig:
-    """Split a candidate text into its parts; raises CandidateFormatError on anything else."""
+    """Split a candidate text into its files; raises CandidateFormatError on anything else."""
     bodies: dict[str, list[str]] = {}
     current: list[str] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith(MARKER):
             path = line[len(MARKER) :].strip()
-            if path not in KNOWN_PATHS:
-                raise CandidateFormatError(
-                    f"line {number}: unknown file {path!r}; the frr platform knows {', '.join(KNOWN_PATHS)}"
-                )
+            if not _PLAIN_PATH.fullmatch(path) or "/../" in f"{path}/" or "/./" in f"{path}/":
+                raise CandidateFormatError(f"line {number}: {path!r} is not a plain absolute file path")
             if path in bodies:
                 raise CandidateFormatError(f"line {number}: {path} appears twice")
             current = bodies[path] = []
@@ -68,7 +75,11 @@ def parse(text: str) -> DeviceConfig:
     if not bodies:
         raise CandidateFormatError(f"no '{MARKER}<path>' marker line found")
     joined = {path: _with_newline("\n".join(lines)) for path, lines in bodies.items()}
-    return DeviceConfig(interfaces=joined.get(INTERFACES_PATH), frr=joined.get(FRR_PATH))
+    return DeviceConfig(
+        interfaces=joined.pop(INTERFACES_PATH, None),
+        frr=joined.pop(FRR_PATH, None),
+        others=tuple(joined.items()),
+    )
 
 
 _RUNNING_PREAMBLE = re.compile(r"\A(?:Building configuration\.\.\.\s*|Current configuration:\s*|!\s*)*", re.M)
@@ -135,6 +146,7 @@ def merge(running: DeviceConfig, addition: DeviceConfig) -> DeviceConfig:
 
     FRR reads its configuration top to bottom and later lines add to or override earlier ones,
     which is exactly what a merge means; frr-reload.py folds repeated contexts together.
+    Other files are whole files: the addition's version replaces the running one.
     """
     interfaces = running.interfaces or ""
     if addition.interfaces is not None:
@@ -142,4 +154,6 @@ def merge(running: DeviceConfig, addition: DeviceConfig) -> DeviceConfig:
     frr = running.frr or ""
     if addition.frr is not None:
         frr = _with_newline(frr) + addition.frr
-    return DeviceConfig(interfaces=interfaces, frr=frr)
+    others = dict(running.others)
+    others.update(addition.others)
+    return DeviceConfig(interfaces=interfaces, frr=frr, others=tuple(others.items()))

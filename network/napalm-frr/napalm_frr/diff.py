@@ -1,4 +1,4 @@
-"""The diff compare_config shows: a unified diff of the interfaces file plus FRR's own changes.
+"""The diff compare_config shows: unified diffs of whole files plus FRR's own changes.
 
 FRR's part comes from `frr-reload.py --test`, which lists the commands a reload would run:
 deletions first, then additions, each command after the context lines it lives in. That is
@@ -23,19 +23,20 @@ from __future__ import annotations
 
 import difflib
 
-from .candidate import FRR_PATH, INTERFACES_PATH
+from .candidate import FRR_PATH
 
 # frr-reload.py always lists the version line when it differs from the daemon's full version; it is
 # informational and a reload cannot change it, so it is no change.
 _NOT_CHANGES = ("frr version ",)
 
 
-def interfaces_diff(running: str, candidate: str) -> str:
+def file_diff(path: str, running: str, candidate: str) -> str:
+    """Unified diff of a whole file (the interfaces file and any other managed file)."""
     lines = difflib.unified_diff(
         running.splitlines(keepends=True),
         candidate.splitlines(keepends=True),
-        fromfile=INTERFACES_PATH,
-        tofile=f"{INTERFACES_PATH} (candidate)",
+        fromfile=path,
+        tofile=f"{path} (candidate)",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 

@@ -50,6 +50,7 @@ LLDP = "lldpcli -f json0 show neighbors details"
 RUNNING_FRR = "vtysh -c 'show running-config'"
 INTERFACES_FILE = f"cat {cfg.INTERFACES_PATH}"
 STARTUP_FRR = f"cat {cfg.FRR_PATH}"
+MANAGED_LIST = f"{STATE_DIR}/managed.list"
 
 _SECRET = re.compile(r"(\b(?:password|authentication-key|key-string|md5)\s+(?:\d\s+)?)\S+")
 
@@ -147,7 +148,23 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         return cfg.DeviceConfig(
             interfaces=self._out(INTERFACES_FILE),
             frr=cfg.strip_running_preamble(self._out(RUNNING_FRR, root=True)),
+            others=self._managed_files(),
         )
+
+    def _file(self, path: str) -> str | None:
+        """A file's content as root, None when it does not exist."""
+        result = self._run(f"cat {shlex.quote(path)}", root=True, check=False)
+        return result.stdout if result.ok else None
+
+    def _managed_files(self) -> tuple[tuple[str, str], ...]:
+        """The further files the last applied configuration wrote, as they are now."""
+        found = []
+        for line in (self._file(MANAGED_LIST) or "").splitlines():
+            path = line.partition("\t")[2]
+            content = self._file(path) if path else None
+            if content is not None:
+                found.append((path, content))
+        return tuple(found)
 
     def _load(self, filename: str | None, config: str | None, error: type[NapalmException]) -> None:
         if filename is not None:
@@ -171,8 +188,14 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             full = cfg.merge(self._running_config(), given)
         staging = self._out("mktemp -d").strip()
         try:
-            self._session().put(f"{staging}/interfaces", full.interfaces or "")
-            self._session().put(f"{staging}/frr.conf", full.frr or "")
+            self._run(f"mkdir {staging}/files")
+            session = self._session()
+            session.put(f"{staging}/interfaces", full.interfaces or "")
+            session.put(f"{staging}/frr.conf", full.frr or "")
+            for number, (_path, content) in enumerate(full.others, start=1):
+                session.put(f"{staging}/files/{number}", content)
+            listing = "".join(f"{number}\t{path}\n" for number, (path, _) in enumerate(full.others, start=1))
+            session.put(f"{staging}/files.list", listing)
             staged = self._helper("stage", staging)
         finally:
             self._run(f"rm -rf {shlex.quote(staging)}", check=False)
@@ -192,9 +215,13 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
     def compare_config(self) -> str:
         if self._candidate is None:
             return ""
-        interfaces = diff.interfaces_diff(self._out(INTERFACES_FILE), self._candidate.interfaces or "")
+        candidate = self._candidate
+        interfaces = diff.file_diff(
+            cfg.INTERFACES_PATH, self._out(INTERFACES_FILE), candidate.interfaces or ""
+        )
         test = self._run(f"{FRR_RELOAD} --test {STATE_DIR}/candidate/frr.conf", root=True)
-        return interfaces + diff.frr_reload_diff(test.stdout)
+        others = [diff.file_diff(path, self._file(path) or "", content) for path, content in candidate.others]
+        return interfaces + diff.frr_reload_diff(test.stdout) + "".join(others)
 
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         """Apply the candidate; with revert_in the device restores the rollback point by itself
@@ -269,15 +296,18 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         sanitized: bool = False,
         format: str = "text",
     ) -> models.ConfigDict:
-        """running = the interfaces file + FRR's running config; startup = both files on disk;
-        candidate = the loaded candidate (after merging, for a merge). All in the marker format."""
+        """running = the interfaces file, FRR's running config and the other managed files;
+        startup = the same with FRR's config file on disk; candidate = the loaded candidate (after
+        merging, for a merge). All in the marker format of napalm_frr.candidate."""
         if format != "text":
             raise NotImplementedError(f"format {format!r}: the frr platform has text configuration only")
         result: models.ConfigDict = {"running": "", "startup": "", "candidate": ""}
         if retrieve in ("all", "running"):
             result["running"] = self._running_config().render()
         if retrieve in ("all", "startup"):
-            startup = cfg.DeviceConfig(self._out(INTERFACES_FILE), self._out(STARTUP_FRR, root=True))
+            startup = cfg.DeviceConfig(
+                self._out(INTERFACES_FILE), self._out(STARTUP_FRR, root=True), self._managed_files()
+            )
             result["startup"] = startup.render()
         if retrieve in ("all", "candidate") and self._candidate is not None:
             result["candidate"] = self._candidate.render()

@@ -3,7 +3,7 @@
 # so that a lost SSH session can never leave a half-applied change and a revert timer outlives it.
 # The driver uploads this file to $STATE/helper and calls it through sudo.
 #
-#   helper stage DIR          take DIR/interfaces and DIR/frr.conf as the candidate, validate both
+#   helper stage DIR          take DIR as the candidate (see "A configuration directory"), validate it
 #   helper commit [SECONDS]   save the rollback point, apply the candidate; with SECONDS arm a revert
 #   helper confirm            disarm the revert timer
 #   helper rollback           apply the rollback point (disarms a pending revert)
@@ -11,6 +11,11 @@
 #   helper discard            drop the candidate
 #
 # Exit status 0 = done; 1 = refused or failed (the device's own words on stderr).
+#
+# A configuration directory (the candidate, the rollback point) holds `interfaces`, `frr.conf` and
+# `files.list`: one line "N<TAB>PATH" per further whole file, its content in files/N; a missing
+# files/N means PATH did not exist (in a rollback point) and is removed when that point is applied.
+# $STATE/managed.list is the files.list of the configuration applied last.
 set -u
 STATE=/var/lib/napalm-frr
 CAND=$STATE/candidate
@@ -18,6 +23,7 @@ ROLLBACK=$STATE/rollback
 PENDING=$STATE/pending
 LOG=$STATE/last.log
 FRR_RELOAD="python3 /usr/lib/frr/frr-reload.py"
+TAB=$(printf '\t')
 umask 077
 # The session that started us may vanish mid-commit; finishing the job matters more than reporting.
 trap '' HUP PIPE
@@ -35,7 +41,7 @@ log_tail() {
     tail -n 30 "$LOG" >&2
 }
 
-# Apply the two files in DIR to the running device and persist them.
+# Apply the configuration in DIR to the running device and persist it.
 apply_dir() {
     dir=$1
     : >"$LOG"
@@ -48,6 +54,24 @@ apply_dir() {
     $FRR_RELOAD --reload "$dir/frr.conf" >>"$LOG" 2>&1 || return 1
     chown frr:frr /etc/frr/frr.conf 2>/dev/null
     chmod 640 /etc/frr/frr.conf
+    sshd_changed=""
+    : >"$STATE/managed.list.new"
+    while IFS="$TAB" read -r n path; do
+        if [ -f "$dir/files/$n" ]; then
+            install -D -m 644 "$dir/files/$n" "$path.napalm-frr" && mv "$path.napalm-frr" "$path" || return 1
+            printf '%s\t%s\n' "$n" "$path" >>"$STATE/managed.list.new"
+        else
+            rm -f "$path"
+        fi
+        case $path in /etc/ssh/*) sshd_changed=yes ;; esac
+    done <"$dir/files.list"
+    mv "$STATE/managed.list.new" "$STATE/managed.list"
+    if [ -n "$sshd_changed" ]; then
+        echo "== sshd -t and reload" >>"$LOG"
+        sshd -t >>"$LOG" 2>&1 || return 1
+        # sshd re-reads its configuration on HUP; sessions that are open stay open.
+        [ ! -f /run/sshd.pid ] || kill -HUP "$(cat /run/sshd.pid)" >>"$LOG" 2>&1 || return 1
+    fi
     return 0
 }
 
@@ -66,14 +90,22 @@ validate_frr() {
 
 cmd_stage() {
     src=$1
-    [ -f "$src/interfaces" ] && [ -f "$src/frr.conf" ] || fail "stage: $src lacks interfaces or frr.conf"
+    [ -f "$src/interfaces" ] && [ -f "$src/frr.conf" ] && [ -f "$src/files.list" ] ||
+        fail "stage: $src lacks interfaces, frr.conf or files.list"
     # ifup -s exits 1 on mere warnings (and when no interface is "auto"); its errors say "error:".
     out=$(ifup -a -s -i "$src/interfaces" 2>&1 | grep '^error:' | grep -v 'no ifaces found matching')
     [ -z "$out" ] || fail "ifupdown2 rejects the interfaces candidate: $out"
     validate_frr "$src/frr.conf"
+    while IFS="$TAB" read -r n path; do
+        case $path in
+        /etc/ssh/sshd_config | /etc/ssh/sshd_config.d/*)
+            out=$(sshd -t -f "$src/files/$n" 2>&1) || fail "sshd rejects the candidate $path: $out"
+            ;;
+        esac
+    done <"$src/files.list"
     rm -rf "$CAND.new"
     mkdir -p "$CAND.new"
-    cp "$src/interfaces" "$src/frr.conf" "$CAND.new/"
+    cp -R "$src/." "$CAND.new/"
     rm -rf "$CAND"
     mv "$CAND.new" "$CAND"
 }
@@ -84,10 +116,17 @@ cmd_commit() {
     [ -f "$CAND/interfaces" ] && [ -f "$CAND/frr.conf" ] || fail "no candidate loaded"
     validate_frr "$CAND/frr.conf"
     rm -rf "$ROLLBACK.new"
-    mkdir -p "$ROLLBACK.new"
+    mkdir -p "$ROLLBACK.new/files"
     cp /etc/network/interfaces "$ROLLBACK.new/interfaces" || fail "cannot save /etc/network/interfaces"
     vtysh -c "show running-config" | sed -n '/^frr version/,$p' >"$ROLLBACK.new/frr.conf"
     [ -s "$ROLLBACK.new/frr.conf" ] || fail "cannot read the FRR running config"
+    # Every file the candidate writes or the device manages now, as it is (or its absence).
+    cat "$CAND/files.list" "$STATE/managed.list" 2>/dev/null | cut -f2 | awk '!seen[$0]++' |
+        { n=0; while read -r path; do
+            n=$((n + 1))
+            printf '%s\t%s\n' "$n" "$path"
+            [ ! -f "$path" ] || cp "$path" "$ROLLBACK.new/files/$n"
+        done; } >"$ROLLBACK.new/files.list"
     rm -rf "$ROLLBACK"
     mv "$ROLLBACK.new" "$ROLLBACK"
     if ! apply_dir "$CAND"; then

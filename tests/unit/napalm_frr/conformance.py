@@ -4,6 +4,7 @@ Layout, as in napalm's own driver tests::
 
     mocked_data/<getter>/<case>/arguments.json      keyword arguments for the getter ({} if absent)
     mocked_data/<getter>/<case>/<command>.txt       stdout of each command the getter ran
+    mocked_data/<getter>/<case>/<command>.exit      its exit status, when not 0
     mocked_data/<getter>/<case>/expected_result.json
 
 The .txt files are recorded from a live FRR node with `python -m tests.unit.napalm_frr.record`,
@@ -46,7 +47,8 @@ class RecordedTransport:
         path = self._case_dir / command_file(command)
         if not path.exists():
             raise FileNotFoundError(f"no recorded output for {command!r} ({path})")
-        return Result(command, 0, path.read_text(), "")
+        status = path.with_suffix(".exit")
+        return Result(command, int(status.read_text()) if status.exists() else 0, path.read_text(), "")
 
     def put(self, path: str, content: str) -> None:
         raise NotImplementedError("recorded data covers read-only getters only")
@@ -69,7 +71,10 @@ class RecordingTransport:
         result = self._inner.run(command, timeout)
         if command != f"{SUDO}true":
             self._case_dir.mkdir(parents=True, exist_ok=True)
-            (self._case_dir / command_file(command)).write_text(result.stdout)
+            path = self._case_dir / command_file(command)
+            path.write_text(result.stdout)
+            if not result.ok:
+                path.with_suffix(".exit").write_text(f"{result.exit_status}\n")
         return result
 
     def put(self, path: str, content: str) -> None:

@@ -33,6 +33,15 @@ def test_parts_are_rendered_in_a_fixed_order() -> None:
     assert parse(swapped).render() == TEXT
 
 
+def test_further_files_keep_their_order_after_the_main_parts() -> None:
+    text = f"#### fundament-file: /etc/issue.net\nHello\n{TEXT}#### fundament-file: /etc/ssh/sshd_config.d/x.conf\nA b\n"
+    config = parse(text)
+    assert config.others == (("/etc/issue.net", "Hello\n"), ("/etc/ssh/sshd_config.d/x.conf", "A b\n"))
+    assert config.render() == (
+        f"{TEXT}#### fundament-file: /etc/issue.net\nHello\n#### fundament-file: /etc/ssh/sshd_config.d/x.conf\nA b\n"
+    )
+
+
 def test_a_frr_only_candidate_has_no_interfaces_part() -> None:
     assert parse(f"#### fundament-file: /etc/frr/frr.conf\n{FRR}") == DeviceConfig(interfaces=None, frr=FRR)
 
@@ -42,7 +51,8 @@ def test_a_frr_only_candidate_has_no_interfaces_part() -> None:
     [
         ("\n", "no .#### fundament-file: <path>. marker"),
         (f"hostname x\n{TEXT}", "line 1: text before the first"),
-        ("#### fundament-file: /etc/hosts\n", "line 1: unknown file '/etc/hosts'"),
+        ("#### fundament-file: etc/hosts\n", "line 1: 'etc/hosts' is not a plain absolute file path"),
+        ("#### fundament-file: /etc/../root/x\n", "line 1: '/etc/../root/x' is not a plain absolute"),
         (f"{TEXT}#### fundament-file: /etc/frr/frr.conf\n", "line 11: /etc/frr/frr.conf appears twice"),
     ],
 )
@@ -73,9 +83,14 @@ def test_merge_interfaces_replaces_named_stanzas_keeps_the_rest_in_place() -> No
     )
 
 
-def test_merge_appends_frr_lines_and_keeps_running_interfaces() -> None:
-    running = DeviceConfig(interfaces=INTERFACES, frr=FRR)
-    addition = DeviceConfig(interfaces=None, frr="router bgp 65001\n neighbor eth1 description up\n")
+def test_merge_appends_frr_lines_keeps_running_interfaces_and_replaces_whole_files() -> None:
+    running = DeviceConfig(interfaces=INTERFACES, frr=FRR, others=(("/etc/a", "1\n"), ("/etc/b", "2\n")))
+    addition = DeviceConfig(
+        interfaces=None,
+        frr="router bgp 65001\n neighbor eth1 description up\n",
+        others=(("/etc/b", "3\n"), ("/etc/c", "4\n")),
+    )
     merged = merge(running, addition)
     assert merged.interfaces == INTERFACES
     assert merged.frr == FRR + "router bgp 65001\n neighbor eth1 description up\n"
+    assert merged.others == (("/etc/a", "1\n"), ("/etc/b", "3\n"), ("/etc/c", "4\n"))

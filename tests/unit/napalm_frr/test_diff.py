@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from napalm_frr.diff import frr_reload_diff, interfaces_diff
+from napalm_frr.diff import file_diff, frr_reload_diff
 
 RECORDED = Path(__file__).parent / "frr_reload"
 
@@ -45,8 +45,8 @@ def test_nothing_to_do_is_an_empty_string() -> None:
 def test_interfaces_diff_is_a_unified_diff_and_empty_when_equal() -> None:
     running = "auto lo\niface lo inet loopback\n\nauto eth1\niface eth1\n    mtu 9000\n"
     candidate = running.replace("mtu 9000", "mtu 1500")
-    assert interfaces_diff(running, running) == ""
-    assert interfaces_diff(running, candidate) == (
+    assert file_diff("/etc/network/interfaces", running, running) == ""
+    assert file_diff("/etc/network/interfaces", running, candidate) == (
         "--- /etc/network/interfaces\n"
         "+++ /etc/network/interfaces (candidate)\n"
         "@@ -3,4 +3,4 @@\n"
@@ -58,5 +58,7 @@ def test_interfaces_diff_is_a_unified_diff_and_empty_when_equal() -> None:
     )
 
 
-def test_a_file_without_final_newline_still_gives_whole_lines() -> None:
-    assert interfaces_diff("auto lo", "auto lo\nauto eth1").endswith("+auto eth1\n")
+def test_a_new_file_and_a_file_without_final_newline_give_whole_lines() -> None:
+    assert file_diff("/etc/issue.net", "", "Authorised use only") == (
+        "--- /etc/issue.net\n+++ /etc/issue.net (candidate)\n@@ -0,0 +1 @@\n+Authorised use only\n"
+    )
