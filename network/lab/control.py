@@ -1,14 +1,18 @@
 """Bringing the lab up and down with containerlab, and asking Docker what runs. The only module that talks
 to containerlab and Docker about the lab."""
 
+import functools
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from filelock import FileLock
 
 from fundament.console import progress
 from fundament.images import ImageBuildError, ensure_image
@@ -38,6 +42,13 @@ def topology_file() -> Path:
 def clab_dir() -> Path:
     """containerlab's own output for the lab (generated inventories, topology data), next to the file."""
     return lab_dir() / f"clab-{LAB_NAME}"
+
+
+@functools.cache
+def lab_lock() -> FileLock:
+    """One deploy or destroy at a time on this machine: the lab's name, containers and addresses are
+    machine-wide. Re-entrant, so a caller may hold it around `up` or `down`."""
+    return FileLock(str(Path(tempfile.gettempdir()) / f"fundament-lab-{LAB_NAME}.lock"))
 
 
 def _deployed_stamp() -> Path:
@@ -140,36 +151,39 @@ class UpResult:
 
 def up(design: Design, timeout: float = 180.0) -> UpResult:
     """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready."""
-    bootstrap()
-    images()
-    path = write_topology(design)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    nodes = lab_nodes(design)
-    states = {entry.state for entry in status(design)}
-    stamp = _deployed_stamp()
-    already_up = states == {NodeState.RUNNING} and stamp.exists() and stamp.read_text() == digest
-    if not already_up:
-        stamp.unlink(missing_ok=True)
-        with progress(f"containerlab deploy ({len(nodes)} nodes)") as step:
-            step.note(str(path))
-            # --reconfigure replaces whatever remains of an earlier, different deployment of the lab.
-            result = _containerlab("deploy", "--reconfigure", "-t", str(path))
-            if result.returncode != 0:
-                raise _fail("containerlab deploy", result)
-            step.note("deployed")
-    with progress("nodes ready (ssh login, FRR daemons)", total=len(nodes)) as step:
-        not_ready = wait_until_ready(nodes, timeout, on_ready=lambda node: step.advance(node.name))
-    if not_ready:
-        details = "; ".join(f"{name}: {reason}" for name, reason in sorted(not_ready.items()))
-        raise LabError(f"{len(not_ready)} of {len(nodes)} nodes not ready after {timeout:.0f} s: {details}")
-    stamp.write_text(digest)
-    return UpResult(path, deployed=not already_up, nodes=nodes)
+    with lab_lock():
+        bootstrap()
+        images()
+        path = write_topology(design)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        nodes = lab_nodes(design)
+        states = {entry.state for entry in status(design)}
+        stamp = _deployed_stamp()
+        already_up = states == {NodeState.RUNNING} and stamp.exists() and stamp.read_text() == digest
+        if not already_up:
+            stamp.unlink(missing_ok=True)
+            with progress(f"containerlab deploy ({len(nodes)} nodes)") as step:
+                step.note(str(path))
+                # --reconfigure replaces whatever remains of an earlier, different deployment of the lab.
+                result = _containerlab("deploy", "--reconfigure", "-t", str(path))
+                if result.returncode != 0:
+                    raise _fail("containerlab deploy", result)
+                step.note("deployed")
+        with progress("nodes ready (ssh login, FRR daemons)", total=len(nodes)) as step:
+            not_ready = wait_until_ready(nodes, timeout, on_ready=lambda node: step.advance(node.name))
+        if not_ready:
+            details = "; ".join(f"{name}: {reason}" for name, reason in sorted(not_ready.items()))
+            raise LabError(
+                f"{len(not_ready)} of {len(nodes)} nodes not ready after {timeout:.0f} s: {details}"
+            )
+        stamp.write_text(digest)
+        return UpResult(path, deployed=not already_up, nodes=nodes)
 
 
 def down(design: Design) -> None:
     """Destroy the lab, its management network and containerlab's lab directory."""
     path = write_topology(design)
-    with progress("containerlab destroy") as step:
+    with lab_lock(), progress("containerlab destroy") as step:
         result = _containerlab("destroy", "--cleanup", "-t", str(path))
         if result.returncode != 0:
             raise _fail("containerlab destroy", result)

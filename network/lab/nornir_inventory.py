@@ -19,6 +19,7 @@ from nornir.core.inventory import (
     Inventory,
     ParentGroups,
 )
+from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.plugins.runners import ThreadedRunner
 from pydantic import ValidationError
 
@@ -109,4 +110,6 @@ def build_inventory(design: Design, clab_inventory: Path) -> Inventory:
 def lab_nornir(design: Design, clab_inventory: Path | None = None, num_workers: int = 20) -> Nornir:
     """A Nornir for the running lab; `clab_inventory` defaults to the one `fundament lab up` produced."""
     path = clab_inventory or clab_dir() / "nornir-simple-inventory.yml"
+    # What InitNornir would do: make the installed connection plugins (napalm, netmiko) available.
+    ConnectionPluginRegister.auto_register()
     return Nornir(inventory=build_inventory(design, path), runner=ThreadedRunner(num_workers))

@@ -1,0 +1,82 @@
+"""The live lab for every lab test: one session-scoped `lab` fixture.
+
+The fixture brings the sample lab up with `fundament lab up`'s own code (a quick readiness check when it
+already runs) and destroys it when the session ends, unless FUNDAMENT_KEEP_LAB=1, or another test session
+on this machine still uses it: sessions register a lease, and the last one out tears the lab down.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from nornir.core import Nornir
+
+from inventory import Design, load_design
+from network.lab import control
+from network.lab.nornir_inventory import lab_nornir
+from network.lab.ready import run_over_ssh
+from network.lab.topology import LabNode, NodeKind, lab_nodes
+
+_LEASES = Path(tempfile.gettempdir()) / "fundament-lab-sessions"
+
+
+@dataclass(frozen=True)
+class Lab:
+    """The running lab as tests see it."""
+
+    design: Design
+    nodes: dict[str, LabNode]
+    """The switches (one per design device), by name; `mgmt_ipv4` is where to connect."""
+    hosts: dict[str, LabNode]
+    """The test hosts (design endpoints), by name."""
+
+    def node(self, name: str) -> LabNode:
+        return self.nodes.get(name) or self.hosts[name]
+
+    def ssh(self, name: str, command: str, timeout: float = 10.0) -> tuple[int, str]:
+        """Run `command` on a switch or test host as the lab user: (exit status, stdout)."""
+        return run_over_ssh(self.node(name), command, timeout)
+
+    def nornir(self) -> Nornir:
+        """Nornir over the lab's switches (platform frr, credentials from the environment)."""
+        return lab_nornir(self.design)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[Lab]:
+    design = load_design()
+    lease = _LEASES / str(os.getpid())
+    with control.lab_lock():
+        try:
+            control.up(design)
+        except control.LabError as error:
+            pytest.fail(f"the lab did not come up: {error}", pytrace=False)
+        _LEASES.mkdir(exist_ok=True)
+        lease.touch()
+    nodes = lab_nodes(design)
+    yield Lab(
+        design=design,
+        nodes={node.name: node for node in nodes if node.kind is NodeKind.SWITCH},
+        hosts={node.name: node for node in nodes if node.kind is NodeKind.HOST},
+    )
+    with control.lab_lock():
+        lease.unlink(missing_ok=True)
+        for other in _LEASES.iterdir():
+            if other.name.isdigit() and not _alive(int(other.name)):
+                other.unlink(missing_ok=True)
+        in_use = any(_LEASES.iterdir())
+        if os.environ.get("FUNDAMENT_KEEP_LAB") != "1" and not in_use:
+            control.down(design)

@@ -1,0 +1,130 @@
+"""The live lab: every node answers SSH with the lab login, LLDP sees the cabling plan on every link end,
+test hosts carry their design address, `up` on a running lab changes nothing, and Nornir reaches it."""
+
+import json
+import os
+import subprocess
+import time
+
+import pytest
+from nornir.core.task import Result, Task
+
+from inventory import load_design
+from network.lab import control
+from network.lab.ready import FRR_DAEMONS, lab_credentials
+from tests.lab.conftest import Lab
+
+pytestmark = pytest.mark.lab
+
+_DESIGN = load_design()
+SWITCHES = [device.name for device in _DESIGN.devices]
+HOSTS = [endpoint.name for endpoint in _DESIGN.endpoints]
+# lldpd advertises every 5 s in the lab image; a neighbor missing after this long is a cabling fault.
+LLDP_WAIT = 30.0
+
+
+def cabling_plan() -> dict[str, dict[str, tuple[str, str]]]:
+    """node -> its port -> (neighbor, neighbor's port), from both ends of every cable."""
+    plan: dict[str, dict[str, tuple[str, str]]] = {}
+    ends = [(link.a.device, link.a.interface, link.b.device, link.b.interface) for link in _DESIGN.links]
+    ends += [(e.name, "eth1", e.attach.device, e.attach.interface) for e in _DESIGN.endpoints]
+    for a, a_port, b, b_port in ends:
+        plan.setdefault(a, {})[a_port] = (b, b_port)
+        plan.setdefault(b, {})[b_port] = (a, a_port)
+    return plan
+
+
+def lldp_neighbors(lab: Lab, node: str) -> dict[str, tuple[str, str]]:
+    """port -> (neighbor's system name, neighbor's port id), as lldpd on `node` sees it."""
+    status, output = lab.ssh(node, "sudo -n lldpcli -f json0 show neighbors")
+    assert status == 0, output
+    seen = {}
+    for entry in json.loads(output)["lldp"][0].get("interface", []):
+        chassis = entry["chassis"][0]["name"][0]["value"]
+        port = entry["port"][0]["id"][0]["value"]
+        seen[entry["name"]] = (chassis, port)
+    return seen
+
+
+@pytest.mark.parametrize("name", SWITCHES + HOSTS)
+def test_every_node_answers_ssh_with_the_lab_login(lab: Lab, name: str) -> None:
+    status, output = lab.ssh(name, "hostname; id -nG")
+    assert status == 0
+    hostname, groups = output.split("\n", 1)
+    assert hostname == name
+    if name in lab.nodes:
+        assert {"frr", "frrvty"} <= set(groups.split())
+
+
+@pytest.mark.parametrize("name", SWITCHES)
+def test_frr_daemons_run_on_every_switch(lab: Lab, name: str) -> None:
+    status, output = lab.ssh(name, "vtysh -c 'show daemons'")
+    assert status == 0 and set(FRR_DAEMONS) <= set(output.split())
+
+
+@pytest.mark.parametrize("name", sorted(cabling_plan()))
+def test_lldp_shows_the_cabling_plans_neighbor_on_every_port(lab: Lab, name: str) -> None:
+    expected = cabling_plan()[name]
+    deadline = time.monotonic() + LLDP_WAIT
+    while True:
+        seen = lldp_neighbors(lab, name)
+        if all(seen.get(port) == peer for port, peer in expected.items()) or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    assert {port: seen.get(port) for port in expected} == expected
+    assert set(seen) <= set(expected), f"LLDP neighbors on ports the plan does not cable: {seen}"
+
+
+@pytest.mark.parametrize("name", HOSTS)
+def test_test_hosts_carry_their_design_address(lab: Lab, name: str) -> None:
+    endpoint = next(e for e in lab.design.endpoints if e.name == name)
+    status, output = lab.ssh(name, "ip -4 -o address show dev eth1")
+    assert status == 0 and f"inet {endpoint.ipv4} " in output
+
+
+def test_root_cannot_log_in(lab: Lab) -> None:
+    node = lab.nodes[SWITCHES[0]]
+    # The lab password is the one thing root might have been given too.
+    _, password = lab_credentials()
+    options = [
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "ConnectTimeout=5",
+    ]
+    result = subprocess.run(
+        ["sshpass", "-e", "ssh", *options, f"root@{node.mgmt_ipv4}", "true"],
+        env={**os.environ, "SSHPASS": password},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    )
+    assert result.returncode != 0 and "Permission denied" in result.stderr
+
+
+def test_up_on_the_running_lab_changes_nothing(lab: Lab) -> None:
+    def started() -> dict[str, str]:
+        return {entry.node.name: entry.detail for entry in control.status(lab.design)}
+
+    containers = [node.container for node in [*lab.nodes.values(), *lab.hosts.values()]]
+    inspect = ["docker", "inspect", "--format", "{{.Id}} {{.State.StartedAt}}", *containers]
+    before = subprocess.run(inspect, capture_output=True, text=True, check=True).stdout
+    result = control.up(lab.design)
+    assert result.deployed is False
+    assert subprocess.run(inspect, capture_output=True, text=True, check=True).stdout == before
+    assert set(started().values()) == {"running"}
+
+
+def test_nornir_reaches_every_switch_with_the_frr_driver(lab: Lab) -> None:
+    def facts(task: Task) -> Result:
+        driver = task.host.get_connection("napalm", task.nornir.config)
+        return Result(host=task.host, result=driver.get_facts())
+
+    nornir = lab.nornir()
+    results = nornir.run(task=facts)
+    nornir.close_connections()
+    assert not results.failed, {name: str(r.exception) for name, r in results.items() if r.failed}
+    assert {name: r.result["hostname"] for name, r in results.items()} == {name: name for name in SWITCHES}
