@@ -1,7 +1,6 @@
 """`fundament infra`: the datacenter as a Pulumi program — plan without an engine, preview/up with one."""
 
-from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -9,12 +8,13 @@ from rich.table import Table
 
 from fundament.console import emit_json, err, out, progress
 from fundament.exitcodes import ExitCode
-from infra import engine
-from infra.plan import Plan, plan
-from infra.program import verify
-from infra.stacks import StackError
 from inventory import DesignError
 from inventory.cli import InventoryOption, JsonOption, load_or_exit
+
+if TYPE_CHECKING:
+    from infra.plan import Plan
+
+# Pulumi's SDK takes seconds to import: it loads inside the commands, so other commands stay quick.
 
 app = typer.Typer(
     help="The relocated datacenter (vSphere) as a Pulumi program: plan, preview, up, refresh, outputs.",
@@ -49,6 +49,10 @@ def plan_command(
 
     Exit 0 when the datacenter passes the policies, 1 on an invalid design or a violation.
     """
+    from infra.plan import plan
+    from infra.program import verify
+    from infra.stacks import StackError
+
     loaded = load_or_exit(inventory, as_json)
     try:
         verify(loaded)
@@ -72,7 +76,7 @@ def plan_command(
         raise typer.Exit(ExitCode.FAILURE)
 
 
-def _show_plan(result: Plan) -> None:
+def _show_plan(result: "Plan") -> None:
     table = Table(
         title=f"infra plan — stack {result.stack} — {MOCK_LABEL}", title_justify="left", show_lines=True
     )
@@ -95,9 +99,12 @@ def _show_plan(result: Plan) -> None:
         out.print("[green]policies: no violations[/green]")
 
 
-def _run(action: Callable[[], engine.EngineResult], as_json: bool) -> None:
+def _run(action: str, stack: str, as_json: bool) -> None:
+    from infra import engine
+    from infra.stacks import StackError
+
     try:
-        result = action()
+        result = engine.outputs(stack) if action == "outputs" else getattr(engine, action)(stack, _stream)
     except (engine.EngineError, StackError) as error:
         raise _fail(str(error), as_json) from None
     if as_json:
@@ -122,22 +129,22 @@ def _stream(line: str) -> None:
 @app.command("preview")
 def preview_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """What `up` would change, with the policy pack enforced. Exit 0 nothing to do, 2 changes pending."""
-    _run(lambda: engine.preview(stack, _stream), as_json)
+    _run("preview", stack, as_json)
 
 
 @app.command("up")
 def up_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """Create or update the stack's resources in vCenter, with the policy pack enforced."""
-    _run(lambda: engine.up(stack, _stream), as_json)
+    _run("up", stack, as_json)
 
 
 @app.command("refresh")
 def refresh_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """Read the real state of the stack's resources from vCenter into the Pulumi state."""
-    _run(lambda: engine.refresh(stack, _stream), as_json)
+    _run("refresh", stack, as_json)
 
 
 @app.command("outputs")
 def outputs_command(stack: EngineStackOption, as_json: JsonOption = False) -> None:
     """The stack's outputs (port groups, workloads, folders) as the last update left them."""
-    _run(lambda: engine.outputs(stack), as_json)
+    _run("outputs", stack, as_json)

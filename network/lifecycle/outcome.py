@@ -39,3 +39,10 @@ class CheckVerdict(BaseModel):
     device: str
     passed: bool
     summary: str
+
+
+class FailurePolicy(StrEnum):
+    CONTINUE = "continue"
+    """A device whose checks fail is reverted; the others keep their change."""
+    ROLLBACK_ALL = "rollback-all"
+    """Any failure reverts every device this run committed."""

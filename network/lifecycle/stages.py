@@ -3,7 +3,6 @@
 import subprocess
 from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,11 @@ from nornir.core.task import AggregatedResult, MultiResult, Task
 
 from fundament.console import Step, progress
 from network.lifecycle import tasks
-from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, Status
+from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from network.lifecycle.scrub import scrub
 
 PostChecks = Callable[[list[str]], dict[str, CheckVerdict]]
 """Runs the post-change checks of the named devices together (so cross-device checks see both ends)."""
-
-
-class FailurePolicy(StrEnum):
-    CONTINUE = "continue"
-    """A device whose checks fail is reverted; the others keep their change."""
-    ROLLBACK_ALL = "rollback-all"
-    """Any failure reverts every device this run committed."""
 
 
 class _Progress:
@@ -104,33 +96,21 @@ def apply(
     failed = {name for name in pending if not verdicts.get(name, _missing(name)).passed}
     if policy is FailurePolicy.ROLLBACK_ALL and (failed or any(o.failed for o in final.values())):
         failed = set(pending)
-    for name in sorted(pending):
+    diffs = {name: found.diff for name, found in pending.items()}
+    reasons = {}
+    for name in pending:
         verdict = verdicts.get(name, _missing(name))
-        if name in failed:
-            reason = (
-                verdict.summary
-                if not verdict.passed
-                else "reverted by policy rollback-all: another device failed"
-            )
-            final.update(
-                _run(
-                    nr.filter(filter_func=lambda h, n=name: h.name == n),
-                    f"revert {name}",
-                    tasks.revert,
-                    diff=pending[name].diff,
-                    reason=reason,
-                )
-            )
-        else:
-            final.update(
-                _run(
-                    nr.filter(filter_func=lambda h, n=name: h.name == n),
-                    f"confirm {name}",
-                    tasks.confirm,
-                    diff=pending[name].diff,
-                    summary=verdict.summary,
-                )
-            )
+        policy_revert = name in failed and verdict.passed
+        reasons[name] = (
+            "reverted by policy rollback-all: another device failed" if policy_revert else verdict.summary
+        )
+    for names, title, step in (
+        (failed, "revert", tasks.revert),
+        (set(pending) - failed, "confirm", tasks.confirm),
+    ):
+        if names:
+            chosen = nr.filter(filter_func=lambda host, names=names: host.name in names)
+            final.update(_run(chosen, title, step, diffs=diffs, reasons=reasons))
     return [final[name] for name in sorted(final)]
 
 

@@ -73,16 +73,15 @@ def commit_candidate(task: Task, configs: dict[str, str], revert_in: int, messag
     )
 
 
-def confirm(task: Task, diff: str, summary: str) -> Result:
+def confirm(task: Task, diffs: dict[str, str], reasons: dict[str, str]) -> Result:
     driver(task).confirm_commit()
-    return outcome(task, Status.APPLIED, diff=diff, message=summary)
+    return outcome(task, Status.APPLIED, diff=diffs[task.host.name], message=reasons[task.host.name])
 
 
-def revert(task: Task, diff: str, reason: str) -> Result:
+def revert(task: Task, diffs: dict[str, str], reasons: dict[str, str]) -> Result:
     """Undo an unconfirmed commit now rather than waiting for the device's own timer."""
-    device = driver(task)
-    device.rollback()
-    return outcome(task, Status.REVERTED, diff=diff, message=reason)
+    driver(task).rollback()
+    return outcome(task, Status.REVERTED, diff=diffs[task.host.name], message=reasons[task.host.name])
 
 
 def rollback(task: Task) -> Result:

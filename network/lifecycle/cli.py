@@ -1,0 +1,285 @@
+"""`fundament net plan | apply | rollback | backup | drift`.
+
+Exit codes: plan and drift 0 no difference, 2 differences, 1 error; apply, rollback and backup 0 done,
+1 any device failed (reverted or unreachable).
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.syntax import Syntax
+from rich.table import Table
+
+from fundament import secrets
+from fundament.console import emit_json, err, out
+from fundament.exitcodes import ExitCode
+from fundament.paths import build_dir, inventory_dir
+from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from inventory.model import Design, Role
+from network.lifecycle.lock import ApplyLockedError, apply_lock
+from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
+from network.lifecycle.scrub import scrub
+from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
+from network.verify.catalog import Target
+
+# NAPALM, Nornir and the drivers take seconds to import: they load inside the commands that connect,
+# so that `fundament --help` and `fundament inventory check` stay quick.
+
+TargetOption = Annotated[Target, typer.Option(help="lab: the containerlab lab; production: the real devices")]
+WorkersOption = Annotated[int, typer.Option(help="devices handled in parallel")]
+STATUS_STYLE = {
+    Status.UNCHANGED: "green",
+    Status.APPLIED: "green",
+    Status.SAVED: "green",
+    Status.ROLLED_BACK: "yellow",
+    Status.PENDING: "yellow",
+    Status.REVERTED: "red",
+    Status.FAILED: "red",
+}
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(ExitCode.FAILURE)
+
+
+def _selection(design: Design, device: list[str] | None, role: Role | None, site: str | None) -> list[str]:
+    try:
+        return select_devices(design, device or (), role, site)
+    except SelectionError as error:
+        raise _fail(str(error)) from None
+
+
+def intended_configs(design: Design, target: Target, devices: list[str]) -> dict[str, str]:
+    """Rendered configs with secrets filled in: for sending to devices only, never to a file or screen."""
+    from network.facts import device_facts
+    from network.render import fill_secrets, render_device
+    from network.targets import platform_for
+
+    try:
+        return {
+            name: fill_secrets(render_device(device_facts(design, name), platform_for(design, target, name)))
+            for name in devices
+        }
+    except secrets.SecretNotFoundError as error:
+        raise _fail(str(error)) from None
+
+
+def _secret_values(design: Design) -> list[str]:
+    """Every secret the design references that is set, so that no output can show it."""
+    names = {user.password.secret for user in design.management.aaa.users}
+    names |= {server.key.secret for server in design.management.aaa.tacacs}
+    names |= {"FUNDAMENT_LAB_PASSWORD", "FUNDAMENT_NET_PASSWORD"}
+    found = []
+    for name in sorted(names):
+        try:
+            found.append(secrets.resolve(name).get_secret_value())
+        except secrets.SecretNotFoundError:
+            continue
+    return found
+
+
+def _report(outcomes: list[DeviceOutcome], design: Design, as_json: bool, show_diffs: bool = True) -> None:
+    hidden = _secret_values(design)
+    cleaned = [
+        outcome.model_copy(
+            update={"diff": scrub(outcome.diff, hidden), "message": scrub(outcome.message, hidden)}
+        )
+        for outcome in outcomes
+    ]
+    if as_json:
+        emit_json({"devices": [outcome.model_dump(mode="json") for outcome in cleaned]})
+        return
+    if show_diffs:
+        for outcome in cleaned:
+            if outcome.diff:
+                out.rule(f"[bold]{outcome.device}")
+                out.print(Syntax(outcome.diff, "diff", theme="ansi_dark", background_color="default"))
+    table = Table("device", "status", "detail", title="Devices")
+    for outcome in cleaned:
+        style = STATUS_STYLE[outcome.status]
+        detail = outcome.message or (f"{len(outcome.diff.splitlines())} diff lines" if outcome.diff else "")
+        table.add_row(outcome.device, f"[{style}]{outcome.status.value}[/{style}]", detail)
+    out.print(table)
+
+
+def _difference_exit(outcomes: list[DeviceOutcome]) -> ExitCode:
+    if any(outcome.status is Status.FAILED for outcome in outcomes):
+        return ExitCode.FAILURE
+    if any(outcome.status is Status.PENDING for outcome in outcomes):
+        return ExitCode.CHANGES_PENDING
+    return ExitCode.OK
+
+
+def _done_exit(outcomes: list[DeviceOutcome]) -> ExitCode:
+    return ExitCode.FAILURE if any(outcome.failed for outcome in outcomes) else ExitCode.OK
+
+
+def _compare(
+    stage: str,
+    device: list[str] | None,
+    role: Role | None,
+    site: str | None,
+    target: Target,
+    workers: int,
+    inventory: Path | None,
+    as_json: bool,
+) -> None:
+    from network.lifecycle import stages
+    from network.targets import nornir_for
+
+    design = load_or_exit(inventory, as_json).design
+    names = _selection(design, device, role, site)
+    configs = intended_configs(design, target, names)
+    nr = nornir_for(design, target, names, workers)
+    try:
+        outcomes: list[DeviceOutcome] = getattr(stages, stage)(nr, configs)
+    finally:
+        nr.close_connections(on_failed=True)
+    _report(outcomes, design, as_json)
+    raise typer.Exit(_difference_exit(outcomes))
+
+
+def plan(
+    device: DeviceOption = None,
+    role: RoleOption = None,
+    site: SiteOption = None,
+    target: TargetOption = Target.LAB,
+    workers: WorkersOption = 20,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show per device what apply would change, touching nothing. Exit 0 none, 2 changes pending, 1 error."""
+    _compare("plan", device, role, site, target, workers, inventory, as_json)
+
+
+def drift(
+    device: DeviceOption = None,
+    role: RoleOption = None,
+    site: SiteOption = None,
+    target: TargetOption = Target.LAB,
+    workers: WorkersOption = 20,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compliance: intended vs running per device. Exit 0 compliant, 2 drift found, 1 error."""
+    _compare("drift", device, role, site, target, workers, inventory, as_json)
+
+
+def apply(
+    device: DeviceOption = None,
+    role: RoleOption = None,
+    site: SiteOption = None,
+    target: TargetOption = Target.LAB,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only show the plan (same as net plan)")] = False,
+    revert_in: Annotated[
+        int, typer.Option(help="seconds after which an unconfirmed commit reverts by itself on the device")
+    ] = 300,
+    check_wait: Annotated[
+        float, typer.Option(help="seconds the post-checks may wait for the network to converge")
+    ] = 90.0,
+    on_failure: Annotated[
+        FailurePolicy,
+        typer.Option(help="continue: revert only failing devices; rollback-all: revert all"),
+    ] = FailurePolicy.CONTINUE,
+    workers: WorkersOption = 20,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Replace-commit in parallel; each device confirms only when its post-checks pass, else it reverts.
+
+    Exit 0 applied (or nothing to do), 1 any device failed or was reverted.
+    """
+    if dry_run:
+        _compare("plan", device, role, site, target, workers, inventory, as_json)
+    from network.lifecycle import stages
+    from network.targets import nornir_for, reach_for
+
+    if revert_in <= check_wait:
+        raise _fail(f"--revert-in ({revert_in} s) must exceed --check-wait ({check_wait:g} s)")
+    design = load_or_exit(inventory, as_json).design
+    names = _selection(design, device, role, site)
+    configs = intended_configs(design, target, names)
+
+    def post_checks(devices: list[str]) -> dict[str, CheckVerdict]:
+        from network.verify.catalog import generate
+        from network.verify.runner import post_checks as run_post_checks
+
+        return run_post_checks(
+            design,
+            devices,
+            reach_for(design, target),
+            wait=check_wait,
+            target=target,
+            catalog=generate(design, target),
+        )
+
+    try:
+        with apply_lock(inventory or inventory_dir(), target.value):
+            nr = nornir_for(design, target, names, workers)
+            try:
+                outcomes = stages.apply(nr, configs, post_checks, revert_in, on_failure)
+            finally:
+                nr.close_connections(on_failed=True)
+    except ApplyLockedError as error:
+        raise _fail(str(error)) from None
+    _report(outcomes, design, as_json)
+    raise typer.Exit(_done_exit(outcomes))
+
+
+def rollback(
+    device: DeviceOption = None,
+    role: RoleOption = None,
+    site: SiteOption = None,
+    target: TargetOption = Target.LAB,
+    workers: WorkersOption = 20,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Return the selected devices to their previous committed config. Exit 0 done, 1 any failed."""
+    from network.lifecycle import stages
+    from network.targets import nornir_for
+
+    design = load_or_exit(inventory, as_json).design
+    names = _selection(design, device, role, site)
+    try:
+        with apply_lock(inventory or inventory_dir(), target.value):
+            nr = nornir_for(design, target, names, workers)
+            try:
+                outcomes = stages.rollback(nr)
+            finally:
+                nr.close_connections(on_failed=True)
+    except ApplyLockedError as error:
+        raise _fail(str(error)) from None
+    _report(outcomes, design, as_json)
+    raise typer.Exit(_done_exit(outcomes))
+
+
+def backup(
+    device: DeviceOption = None,
+    role: RoleOption = None,
+    site: SiteOption = None,
+    target: TargetOption = Target.LAB,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="git-tracked folder [default: <build dir>/backups/<target>]"),
+    ] = None,
+    workers: WorkersOption = 20,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Running configs, secrets scrubbed, committed into a git-tracked folder. Exit 0 done, 1 any failed."""
+    from network.lifecycle import stages
+    from network.targets import nornir_for
+
+    design = load_or_exit(inventory, as_json).design
+    names = _selection(design, device, role, site)
+    folder = output or build_dir() / "backups" / target.value
+    nr = nornir_for(design, target, names, workers)
+    try:
+        outcomes = stages.backup(nr, folder, _secret_values(design))
+    finally:
+        nr.close_connections(on_failed=True)
+    _report(outcomes, design, as_json, show_diffs=False)
+    raise typer.Exit(_done_exit(outcomes))

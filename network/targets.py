@@ -1,0 +1,66 @@
+"""Where `fundament net` acts: the containerlab lab (every device as frr) or production (designed platforms).
+
+The one place that turns a target into a Nornir, a rendering platform and a way to observe the network.
+"""
+
+from nornir.core import Nornir
+from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
+from nornir.plugins.runners import ThreadedRunner
+
+from fundament import secrets
+from inventory.model import Design, Platform
+from network.verify.catalog import Target
+from network.verify.reach import LiveReach, NornirConnections
+
+__all__ = ["Target", "nornir_for", "platform_for", "reach_for"]
+
+
+def platform_for(design: Design, target: Target, device: str) -> Platform:
+    return Platform.FRR if target is Target.LAB else design.device_by_name[device].platform
+
+
+def _production_nornir(design: Design, workers: int) -> Nornir:
+    """Devices at their management address with their designed platform's NAPALM driver; credentials
+    from FUNDAMENT_NET_USERNAME / FUNDAMENT_NET_PASSWORD (environment or vault)."""
+    defaults = Defaults(
+        username=secrets.resolve("FUNDAMENT_NET_USERNAME").get_secret_value(),
+        password=secrets.resolve("FUNDAMENT_NET_PASSWORD").get_secret_value(),
+    )
+    hosts = Hosts(
+        {
+            device.name: Host(
+                device.name,
+                hostname=str(device.mgmt_ipv4.ip),
+                platform=device.platform.value,
+                data={"role": device.role.value, "site": device.site},
+                defaults=defaults,
+            )
+            for device in design.devices
+        }
+    )
+    return Nornir(
+        inventory=Inventory(hosts=hosts, groups=Groups(), defaults=defaults), runner=ThreadedRunner(workers)
+    )
+
+
+def nornir_for(design: Design, target: Target, devices: list[str], workers: int = 20) -> Nornir:
+    """A Nornir over the selected devices of the target."""
+    if target is Target.LAB:
+        from network.lab.nornir_inventory import lab_nornir
+
+        nr = lab_nornir(design, num_workers=workers)
+    else:
+        nr = _production_nornir(design, workers)
+    wanted = set(devices)
+    return nr.filter(filter_func=lambda host: host.name in wanted)
+
+
+def reach_for(design: Design, target: Target) -> LiveReach:
+    """How checks observe the target: NAPALM getters on every device, plus the lab's test hosts."""
+    if target is Target.LAB:
+        from network.lab.nornir_inventory import lab_nornir
+        from network.lab.topology import endpoint_mgmt_addresses
+
+        endpoints = {name: str(address) for name, address in endpoint_mgmt_addresses(design).items()}
+        return LiveReach(NornirConnections(lab_nornir(design)), endpoints)
+    return LiveReach(NornirConnections(_production_nornir(design, 20)), {})
