@@ -11,14 +11,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from napalm.base.exceptions import CommitError, ReplaceConfigException
 
 from napalm_frr import FRRDriver
 from napalm_frr.candidate import DeviceConfig, parse
+from network.lab.ready import lab_credentials
 from tests.unit.napalm_frr.conformance import GETTERS, as_json, live_driver, live_target
+
+if TYPE_CHECKING:
+    from tests.lab.conftest import Lab
 
 pytestmark = pytest.mark.lab
 
@@ -29,28 +34,33 @@ FRR_ADDED = f"--- /etc/frr/frr.conf\n+++ /etc/frr/frr.conf (candidate)\n+{PREFIX
 EXTRA_ADDED = f"--- {EXTRA_FILE}\n+++ {EXTRA_FILE} (candidate)\n@@ -0,0 +1 @@\n+managed by a test\n"
 
 
+@dataclass(frozen=True)
+class Node:
+    host: str
+    port: int
+    credentials: tuple[str, str] | None
+
+    def connect(self) -> FRRDriver:
+        return live_driver(self.host, self.port, self.credentials)
+
+
 @pytest.fixture(scope="module")
-def node(request: pytest.FixtureRequest) -> tuple[str, int]:
+def node(request: pytest.FixtureRequest) -> Node:
+    """A switch of the lab (the first by name), or the node NAPALM_FRR_TEST_LIVE names."""
     target = live_target()
     if target is not None:
-        return target
-    lab = request.getfixturevalue("lab")
-    return _first_node_address(lab), 22
-
-
-def _first_node_address(lab: Any) -> str:
-    nodes = lab.nodes
-    name = sorted(nodes)[0]
-    return str(nodes[name].mgmt_ipv4)
+        return Node(*target, credentials=None)
+    lab: Lab = request.getfixturevalue("lab")
+    return Node(str(lab.nodes[sorted(lab.nodes)[0]].mgmt_ipv4), 22, lab_credentials())
 
 
 @pytest.fixture
-def device(node: tuple[str, int]) -> Iterator[FRRDriver]:
-    driver = live_driver(*node)
+def device(node: Node) -> Iterator[FRRDriver]:
+    driver = node.connect()
     before = running(driver)
     yield driver
     if not driver.is_alive()["is_alive"]:
-        driver = live_driver(*node)
+        driver = node.connect()
     if driver.has_pending_commit():
         driver.confirm_commit()
     if running(driver) != before:
@@ -145,9 +155,7 @@ def test_merge_of_a_frr_only_candidate(device: FRRDriver) -> None:
     assert running(device) == before
 
 
-def test_revert_in_reverts_by_itself_after_the_session_is_gone(
-    device: FRRDriver, node: tuple[str, int]
-) -> None:
+def test_revert_in_reverts_by_itself_after_the_session_is_gone(device: FRRDriver, node: Node) -> None:
     before = running(device)
     device.load_replace_candidate(config=changed(before))
     device.commit_config(revert_in=3)
@@ -158,7 +166,7 @@ def test_revert_in_reverts_by_itself_after_the_session_is_gone(
         device.commit_config()
     device.discard_config()
     device.close()
-    later = live_driver(*node)
+    later = node.connect()
     try:
         assert wait_for(lambda: not later.has_pending_commit(), 60)
         assert running(later) == before
@@ -211,7 +219,7 @@ def test_a_config_failing_during_apply_restores_the_rollback_point(device: FRRDr
     assert "napfrrtest0" not in device.get_interfaces()
 
 
-def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node: tuple[str, int]) -> None:
+def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node: Node) -> None:
     before = running(device)
     device.load_replace_candidate(config=changed(before))
     transport = device._transport
@@ -219,7 +227,7 @@ def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node
     threading.Timer(0.3, transport.close).start()
     with pytest.raises(CommitError, match="session lost"):
         device.commit_config()
-    later = live_driver(*node)
+    later = node.connect()
     try:
         assert wait_for(lambda: PREFIX_LIST in running(later), 30)
         assert_applied(later)

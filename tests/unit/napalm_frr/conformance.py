@@ -102,14 +102,12 @@ def live_target() -> tuple[str, int] | None:
     return host, int(port)
 
 
-def live_driver(host: str, port: int = 22) -> FRRDriver:
-    driver = FRRDriver(
-        host,
+def live_driver(host: str, port: int = 22, credentials: tuple[str, str] | None = None) -> FRRDriver:
+    username, password = credentials or (
         os.environ.get("NAPALM_FRR_TEST_USERNAME", "fundament"),
         os.environ.get("NAPALM_FRR_TEST_PASSWORD", "fundament-lab"),
-        timeout=60,
-        optional_args={"port": port},
     )
+    driver = FRRDriver(host, username, password, timeout=60, optional_args={"port": port})
     driver.open()
     return driver
 
