@@ -8,7 +8,6 @@ revert, even when the SSH session is lost.
 from __future__ import annotations
 
 import hashlib
-import re
 import shlex
 from importlib import resources
 from pathlib import Path
@@ -51,8 +50,6 @@ RUNNING_FRR = "vtysh -c 'show running-config'"
 INTERFACES_FILE = f"cat {cfg.INTERFACES_PATH}"
 STARTUP_FRR = f"cat {cfg.FRR_PATH}"
 MANAGED_LIST = f"{STATE_DIR}/managed.list"
-
-_SECRET = re.compile(r"(\b(?:password|authentication-key|key-string|md5)\s+(?:\d\s+)?)\S+")
 
 
 class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type information
@@ -313,7 +310,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             result["candidate"] = self._candidate.render()
         if sanitized:
             for store in ("running", "startup", "candidate"):
-                result[store] = _SECRET.sub(r"\1<removed>", result[store])
+                result[store] = parsers.sanitized(result[store])
         return result
 
     def ping(

@@ -213,3 +213,11 @@ def ping(output: str) -> models.PingResultDict:
             ],
         }
     }
+
+
+_SECRET = re.compile(r"(\b(?:password|authentication-key|key-string|md5)\s+(?:\d\s+)?)\S+")
+
+
+def sanitized(config: str) -> str:
+    """The configuration with every password and key replaced by <removed>."""
+    return _SECRET.sub(r"\1<removed>", config)

@@ -14,6 +14,7 @@ from napalm_frr.candidate import (
     parse,
     strip_running_preamble,
 )
+from napalm_frr.parsers import sanitized
 
 INTERFACES = "auto lo\niface lo inet loopback\n    address 10.0.0.1/32\n"
 FRR = "frr version 8.4\nhostname leaf1\n!\nrouter bgp 65001\n neighbor eth1 interface remote-as external\n"
@@ -94,3 +95,14 @@ def test_merge_appends_frr_lines_keeps_running_interfaces_and_replaces_whole_fil
     assert merged.interfaces == INTERFACES
     assert merged.frr == FRR + "router bgp 65001\n neighbor eth1 description up\n"
     assert merged.others == (("/etc/a", "1\n"), ("/etc/b", "3\n"), ("/etc/c", "4\n"))
+
+
+def test_sanitized_removes_the_word_after_every_secret_keyword_even_in_descriptions() -> None:
+    config = (
+        "router bgp 65001\n neighbor eth1 password s3cret\n neighbor eth1 description password policy\n"
+        "interface eth1\n ip ospf message-digest-key 1 md5 k3y\n ip ospf authentication-key abc\n"
+    )
+    assert sanitized(config) == (
+        "router bgp 65001\n neighbor eth1 password <removed>\n neighbor eth1 description password <removed>\n"
+        "interface eth1\n ip ospf message-digest-key 1 md5 <removed>\n ip ospf authentication-key <removed>\n"
+    )
