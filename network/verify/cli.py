@@ -5,12 +5,13 @@ Exit codes: 0 every check passed, 1 any check failed or could not run, 3 warning
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from fundament.console import emit_json, err, out, progress
 from fundament.exitcodes import ExitCode
+from fundament.secrets import SecretNotFoundError
 from inventory.cli import InventoryOption, JsonOption, load_or_exit
 from inventory.model import Design
 from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
@@ -18,8 +19,10 @@ from network.verify import catalog as catalogs
 from network.verify import report
 from network.verify.check import Check
 from network.verify.observe import Observations
-from network.verify.reach import LiveReach, NornirConnections, Reach, RecordedReach
 from network.verify.runner import run, select
+
+if TYPE_CHECKING:
+    from network.verify.reach import Reach
 
 app = typer.Typer(
     help="Verify the network against the design: a check catalog derived from it, run in parallel.",
@@ -46,19 +49,22 @@ def _checks(design: Design, catalog: Path | None, target: catalogs.Target) -> li
         raise _fail(str(error)) from None
 
 
-def _reach(design: Design, target: catalogs.Target, replay: Path | None) -> Reach:
+def _reach(design: Design, target: catalogs.Target, replay: Path | None) -> "Reach":
+    # NAPALM, Nornir and paramiko take seconds to import: only when verify really connects.
+    from network.verify.reach import RecordedReach
+
     if replay is not None:
         try:
             return RecordedReach.from_file(replay.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise _fail(f"cannot read the recording {replay}: {error}") from None
-    if target is not catalogs.Target.LAB:
-        raise _fail("verify connects to the lab only; run the production catalog with --replay FILE")
-    from network.lab.nornir_inventory import lab_nornir
-    from network.lab.topology import endpoint_mgmt_addresses
+    from network.lab.nornir_inventory import LabInventoryError
+    from network.targets import reach_for
 
-    endpoints = {name: str(address) for name, address in endpoint_mgmt_addresses(design).items()}
-    return LiveReach(NornirConnections(lab_nornir(design)), endpoints)
+    try:
+        return reach_for(design, target)
+    except (LabInventoryError, SecretNotFoundError, OSError) as error:
+        raise _fail(f"cannot reach the {target.value} network: {error}") from None
 
 
 @app.callback()

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import paramiko
 from nornir.core import Nornir
+from nornir.core.plugins.connections import ConnectionPluginRegister
 from pydantic import SecretStr
 
 from fundament.secrets import resolve
@@ -51,6 +52,8 @@ class NornirConnections:
     """Drivers from Nornir's connection plugin (nornir_napalm): opened once, kept by the host."""
 
     def __init__(self, nr: Nornir) -> None:
+        # A Nornir built without InitNornir has no connection plugins yet; registering twice is harmless.
+        ConnectionPluginRegister.auto_register()
         self._nr = nr
 
     def driver(self, device: str) -> Any:

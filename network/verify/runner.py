@@ -5,7 +5,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,7 +15,10 @@ from network.lifecycle.outcome import CheckVerdict
 from network.verify.catalog import Target, generate
 from network.verify.check import Check, CheckResult, Status
 from network.verify.observe import Failure, Observations, Request
-from network.verify.reach import Reach
+
+if TYPE_CHECKING:
+    # Only a type here: the SSH and NAPALM machinery behind it loads when something connects.
+    from network.verify.reach import Reach
 
 RETRIED = (Status.FAIL, Status.ERROR)
 
@@ -83,7 +86,11 @@ def select(
 
 
 def collect(
-    requests: Iterable[Request], reach: Reach, seen: Observations, workers: int, step: Progress | None = None
+    requests: Iterable[Request],
+    reach: "Reach",
+    seen: Observations,
+    workers: int,
+    step: Progress | None = None,
 ) -> None:
     """Ask every distinct request once, one worker per target (a device session, an endpoint login)."""
     by_target: dict[str, list[Request]] = defaultdict(list)
@@ -106,7 +113,7 @@ def collect(
 
 def run(
     checks: Sequence[Check[Any]],
-    reach: Reach,
+    reach: "Reach",
     *,
     wait: float = 60.0,
     interval: float = 5.0,
@@ -144,7 +151,7 @@ def run(
 def post_checks(
     design: Design,
     devices: Sequence[str],
-    reach: Reach,
+    reach: "Reach",
     *,
     wait: float = 30.0,
     target: Target = Target.LAB,
