@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from inventory.types import Model
+from inventory.types import Model, Name
 from network.verify.observe import Observations, Request, UnobservedError
 
 
@@ -111,3 +111,18 @@ class Check(ABC, Generic[InputT]):
             entry["tags"] = list(self.extra_tags)
         entry["inputs"] = self.inputs.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         return entry
+
+
+class DeviceInput(Model):
+    device: Name
+
+
+DeviceInputT = TypeVar("DeviceInputT", bound=DeviceInput)
+
+
+class DeviceCheck(Check[DeviceInputT]):
+    """A check of one device: its input names the device."""
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return (self.inputs.device,)

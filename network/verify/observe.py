@@ -19,15 +19,21 @@ GetterName = Literal["get_lldp_neighbors", "get_bgp_neighbors", "get_interfaces"
 
 
 @dataclass(frozen=True)
-class Getter:
-    """A NAPALM getter on a device."""
+class OnDevice:
+    """A request served by the device's own NAPALM session: one worker per device asks them in turn."""
 
     device: str
-    getter: GetterName
 
     @property
     def target(self) -> str:
         return self.device
+
+
+@dataclass(frozen=True)
+class Getter(OnDevice):
+    """A NAPALM getter on a device."""
+
+    getter: GetterName
 
     @property
     def key(self) -> str:
@@ -35,16 +41,11 @@ class Getter:
 
 
 @dataclass(frozen=True)
-class Ping:
+class Ping(OnDevice):
     """NAPALM `ping` from a device, sourced from one of its addresses."""
 
-    device: str
     destination: str
     source: str
-
-    @property
-    def target(self) -> str:
-        return self.device
 
     @property
     def key(self) -> str:
@@ -52,15 +53,10 @@ class Ping:
 
 
 @dataclass(frozen=True)
-class Cli:
+class Cli(OnDevice):
     """NAPALM `cli` on a device: one command, its text output."""
 
-    device: str
     command: str
-
-    @property
-    def target(self) -> str:
-        return self.device
 
     @property
     def key(self) -> str:

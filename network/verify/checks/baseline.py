@@ -5,15 +5,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from inventory.types import Model, Name
-from network.verify.check import Check, Verdict, failed, passed
+from inventory.types import Model
+from network.verify.check import DeviceCheck, DeviceInput, Verdict, failed, passed
 from network.verify.observe import CONFIG, FLAG, Getter, Login, Observations, Request, TcpPort
 
 WELL_KNOWN_PORTS = {22: "ssh", 23: "telnet", 80: "http", 443: "https", 830: "netconf"}
 
 
-class ManagementInput(Model):
-    device: Name
+class ManagementInput(DeviceInput):
     open: list[int] = Field(default=[22], description="TCP ports that must accept connections")
     closed: list[int] = Field(
         default=[23, 80], description="TCP ports that must refuse them (no telnet, no http)"
@@ -24,7 +23,7 @@ def _port(number: int) -> str:
     return f"{WELL_KNOWN_PORTS[number]} ({number})" if number in WELL_KNOWN_PORTS else str(number)
 
 
-class SshOnly(Check[ManagementInput]):
+class SshOnly(DeviceCheck[ManagementInput]):
     name = "ssh-only"
     description = "The management address accepts SSH and nothing of telnet or plain HTTP."
     Input = ManagementInput
@@ -33,10 +32,6 @@ class SshOnly(Check[ManagementInput]):
     @property
     def title(self) -> str:
         return f"SSH only on {self.inputs.device}"
-
-    @property
-    def devices(self) -> tuple[str, ...]:
-        return (self.inputs.device,)
 
     def requests(self) -> list[Request]:
         return [TcpPort(self.inputs.device, port) for port in (*self.inputs.open, *self.inputs.closed)]
@@ -72,14 +67,13 @@ DEFAULT_CREDENTIALS = [
 ]
 
 
-class CredentialsInput(Model):
-    device: Name
+class CredentialsInput(DeviceInput):
     credentials: list[Credential] = Field(
         default=DEFAULT_CREDENTIALS, description="well-known defaults to try"
     )
 
 
-class NoDefaultCredentials(Check[CredentialsInput]):
+class NoDefaultCredentials(DeviceCheck[CredentialsInput]):
     name = "no-default-credentials"
     description = "SSH refuses every well-known default username and password."
     Input = CredentialsInput
@@ -88,10 +82,6 @@ class NoDefaultCredentials(Check[CredentialsInput]):
     @property
     def title(self) -> str:
         return f"no default credentials on {self.inputs.device}"
-
-    @property
-    def devices(self) -> tuple[str, ...]:
-        return (self.inputs.device,)
 
     def _login(self, credential: Credential) -> Login:
         return Login(self.inputs.device, credential.username, credential.password)
@@ -118,15 +108,14 @@ CONTROLS: dict[Service, tuple[str, ...]] = {
 }
 
 
-class ServiceInput(Model):
-    device: Name
+class ServiceInput(DeviceInput):
     service: Service
     lines: list[str] = Field(
         min_length=1, description="regular expressions each matching a running-config line"
     )
 
 
-class ServiceConfigured(Check[ServiceInput]):
+class ServiceConfigured(DeviceCheck[ServiceInput]):
     name = "service-configured"
     description = "The running config names the designed NTP, DNS or syslog servers."
     Input = ServiceInput
@@ -139,10 +128,6 @@ class ServiceConfigured(Check[ServiceInput]):
     @property
     def title(self) -> str:
         return f"{self.inputs.service} servers on {self.inputs.device}"
-
-    @property
-    def devices(self) -> tuple[str, ...]:
-        return (self.inputs.device,)
 
     def requests(self) -> list[Request]:
         return [Getter(self.inputs.device, "get_config")]

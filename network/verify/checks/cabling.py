@@ -5,7 +5,7 @@ import re
 from pydantic import Field
 
 from inventory.types import Model, Name
-from network.verify.check import Check, Verdict, failed, passed
+from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
 from network.verify.observe import INTERFACES, LLDP, Getter, Observations, Request
 
 
@@ -60,15 +60,14 @@ class LldpNeighbors(Check[LinkInput]):
         return passed(f"{self.inputs.a} and {self.inputs.b} see each other")
 
 
-class InterfacesInput(Model):
-    device: Name
+class InterfacesInput(DeviceInput):
     up: dict[str, str] = Field(description="designed ports -> what they connect to")
     port_pattern: str = Field(
         default=r"^eth[1-9][0-9]*$", description="ports that must be down unless designed (not management)"
     )
 
 
-class InterfacesUp(Check[InterfacesInput]):
+class InterfacesUp(DeviceCheck[InterfacesInput]):
     name = "interfaces"
     description = "Every designed port is enabled and up; no other front port is up."
     Input = InterfacesInput
@@ -77,10 +76,6 @@ class InterfacesUp(Check[InterfacesInput]):
     @property
     def title(self) -> str:
         return f"interfaces of {self.inputs.device}"
-
-    @property
-    def devices(self) -> tuple[str, ...]:
-        return (self.inputs.device,)
 
     def requests(self) -> list[Request]:
         return [Getter(self.inputs.device, "get_interfaces")]

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, TypeAdapter
 
 from inventory.types import Model, Name, Vni
-from network.verify.check import Check, Verdict, failed, passed
+from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
 from network.verify.observe import LOSS, Cli, EndpointPing, Observations, Request, View
 
 
@@ -27,15 +27,14 @@ class SegmentVni(Model):
     remote_vteps: list[IPv4Address] = Field(description="loopbacks of the other VTEPs carrying the segment")
 
 
-class VniInput(Model):
-    device: Name
+class VniInput(DeviceInput):
     command: str = Field(
         default="show evpn vni json", description="the platform's command listing VNIs as JSON (NAPALM cli)"
     )
     segments: list[SegmentVni] = Field(min_length=1)
 
 
-class EvpnVnis(Check[VniInput]):
+class EvpnVnis(DeviceCheck[VniInput]):
     name = "evpn-vni"
     description = (
         "Every segment's VNI is present on the VTEPs that carry it, with the other VTEPs as remotes."
@@ -46,10 +45,6 @@ class EvpnVnis(Check[VniInput]):
     @property
     def title(self) -> str:
         return f"VNIs on {self.inputs.device}"
-
-    @property
-    def devices(self) -> tuple[str, ...]:
-        return (self.inputs.device,)
 
     def requests(self) -> list[Request]:
         return [Cli(self.inputs.device, self.inputs.command)]

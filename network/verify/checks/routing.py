@@ -5,7 +5,7 @@ from ipaddress import IPv4Address
 from pydantic import Field
 
 from inventory.types import Asn, Model, Name
-from network.verify.check import Check, Verdict, failed, passed
+from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
 from network.verify.observe import BGP, PING, BgpPeer, Getter, Observations, Ping, Request
 
 
@@ -108,15 +108,14 @@ class BgpSession(Check[BgpInput]):
         return problems
 
 
-class LoopbacksInput(Model):
-    device: Name
+class LoopbacksInput(DeviceInput):
     source: IPv4Address = Field(description="the device's own loopback: pings leave from it")
     targets: dict[Name, IPv4Address] = Field(description="device -> loopback to reach")
     count: int = Field(default=1, ge=1, le=10)
     max_lost: int = Field(default=0, ge=0, description="lost probes that still pass")
 
 
-class LoopbackReachability(Check[LoopbacksInput]):
+class LoopbackReachability(DeviceCheck[LoopbacksInput]):
     name = "loopback-reachability"
     description = "A switch reaches every other loopback, pinging from its own loopback (via the driver)."
     Input = LoopbacksInput
@@ -125,10 +124,6 @@ class LoopbackReachability(Check[LoopbacksInput]):
     @property
     def title(self) -> str:
         return f"loopbacks from {self.inputs.device} ({self.inputs.source})"
-
-    @property
-    def devices(self) -> tuple[str, ...]:
-        return (self.inputs.device,)
 
     def _ping(self, target: IPv4Address) -> Ping:
         return Ping(self.inputs.device, str(target), str(self.inputs.source))
