@@ -1,0 +1,71 @@
+"""The generated catalog on answers recorded from the live sample lab (`fundament net verify --record`).
+
+lab-before-apply.json: the lab freshly deployed, no configuration pushed yet. The cabling, the management
+plane and the isolation between segments already hold; routing and the overlay do not.
+"""
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from inventory import load_design
+from network.verify.catalog import generate
+from network.verify.check import CheckResult, Status
+from network.verify.observe import Observations
+from network.verify.reach import RecordedReach
+from network.verify.runner import run
+
+RECORDED = Path(__file__).parent / "recorded"
+
+
+@pytest.fixture(scope="module")
+def before_apply() -> dict[str, list[CheckResult]]:
+    recording = Observations.from_json(json.loads((RECORDED / "lab-before-apply.json").read_text()))
+    results = run(generate(load_design()), RecordedReach(recording), wait=0).results
+    by_check: dict[str, list[CheckResult]] = defaultdict(list)
+    for result in results:
+        by_check[result.check].append(result)
+    return by_check
+
+
+@pytest.mark.parametrize("check", ["lldp-neighbors", "interfaces", "ssh-only", "no-default-credentials"])
+def test_cabling_and_management_hold_before_apply(
+    before_apply: dict[str, list[CheckResult]], check: str
+) -> None:
+    assert before_apply[check]
+    assert [r.message for r in before_apply[check] if r.status is not Status.PASS] == []
+
+
+def test_no_bgp_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
+    sessions = before_apply["bgp-session"]
+    assert {r.status for r in sessions} == {Status.FAIL}
+    wan = next(r for r in sessions if r.title == "BGP bl1 (AS 65103) <-> wan-noord (AS 65301)")
+    assert "bl1 has no BGP session 10.254.0.1 to wan-noord" in wan.message
+    assert "wan-noord has no BGP session 10.254.0.0 to bl1" in wan.message
+
+
+def test_loopbacks_unreachable_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
+    spine1 = next(
+        r for r in before_apply["loopback-reachability"] if r.title.startswith("loopbacks from spine1")
+    )
+    assert spine1.status is Status.FAIL
+    assert (
+        "spine1 (10.255.0.1) cannot reach spine2 10.255.0.2 (ping: bind: Cannot assign requested address)"
+        in (spine1.message)
+    )
+
+
+def test_segments_isolated_but_not_stretched_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
+    results = {r.title: r for r in before_apply["endpoint-reachability"]}
+    assert results["h-srv1 reaches h-srv2"].status is Status.FAIL
+    assert results["h-ws1 reaches h-ws2"].status is Status.FAIL
+    assert results["h-gast does not reach h-srv1"].status is Status.PASS
+    failing = {title for title, r in results.items() if r.status is not Status.PASS}
+    assert failing == {
+        "h-srv1 reaches h-srv2",
+        "h-srv2 reaches h-srv1",
+        "h-ws1 reaches h-ws2",
+        "h-ws2 reaches h-ws1",
+    }
