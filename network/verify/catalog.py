@@ -43,8 +43,8 @@ class Target(StrEnum):
     """Every device runs its designed platform; there are no test hosts."""
 
 
-# The command each platform lists its VNIs with, as JSON in the shape EvpnVnis reads (NAPALM `cli`).
-VNI_COMMANDS: dict[Platform, str] = {Platform.FRR: "show evpn vni json"}
+# The interface carrying a VNI, per platform where each VNI has its own (EOS puts all VNIs on Vxlan1).
+VXLAN_INTERFACES: dict[Platform, str] = {Platform.FRR: "vxlan{vni}"}
 
 # Running-config lines that name a baseline server, per platform that configures it ({address} is filled in).
 SERVICE_LINES: dict[Platform, dict[Service, str]] = {
@@ -149,8 +149,8 @@ def header(design: Design, target: Target) -> str:
         f"Checks: {', '.join(REGISTRY)}.",
     ]
     for platform in platforms:
-        if platform not in VNI_COMMANDS:
-            lines.append(f"{platform}: no evpn-vni checks (no VNI command known for this platform)")
+        if platform not in VXLAN_INTERFACES:
+            lines.append(f"{platform}: no evpn-vni checks (its VNIs share one VXLAN interface)")
         if platform not in SERVICE_LINES:
             lines.append(f"{platform}: no NTP/DNS/syslog checks, its configuration does not carry them:")
             lines += [f"  - {reason}" for reason in PLATFORMS[platform].not_rendered]
@@ -227,21 +227,16 @@ def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:
 
 
 def _overlay(design: Design, target: Target) -> Iterator[Check[Any]]:
-    devices = design.device_by_name
     for device in design.devices:
-        command = VNI_COMMANDS.get(_platform(device, target))
+        vxlan = VXLAN_INTERFACES.get(_platform(device, target))
         segments = design.segments_on(device.name)
-        if command is None or not segments or device.role not in design.routing.overlay.vtep_roles:
+        if vxlan is None or not segments or device.role not in design.routing.overlay.vtep_roles:
             continue
         carried = [
-            SegmentVni(
-                segment=segment.name,
-                vni=segment.vni,
-                remote_vteps=[devices[name].loopback for name in segment.present_on if name != device.name],
-            )
+            SegmentVni(segment=segment.name, vni=segment.vni, interface=vxlan.format(vni=segment.vni))
             for segment in segments
         ]
-        yield EvpnVnis(EvpnVnis.Input(device=device.name, command=command, segments=carried))
+        yield EvpnVnis(EvpnVnis.Input(device=device.name, segments=carried))
     if target is Target.LAB:
         for source, destination in permutations(design.endpoints, 2):
             yield _endpoint_check(design, source, destination)

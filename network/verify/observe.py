@@ -6,7 +6,6 @@ hands the answers to the checks as `Observations`. Evaluating a check is then a 
 data, which is what makes the checks testable on recorded device output.
 """
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -50,17 +49,6 @@ class Ping(OnDevice):
     @property
     def key(self) -> str:
         return f"{self.device} ping {self.destination} from {self.source}"
-
-
-@dataclass(frozen=True)
-class Cli(OnDevice):
-    """NAPALM `cli` on a device: one command, its text output."""
-
-    command: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.device} cli {self.command}"
 
 
 @dataclass(frozen=True)
@@ -113,7 +101,7 @@ class Login:
         return f"{self.device} login {self.username} #{len(self.password)}"
 
 
-Request = Getter | Ping | Cli | EndpointPing | TcpPort | Login
+Request = Getter | Ping | EndpointPing | TcpPort | Login
 
 
 @dataclass(frozen=True)
@@ -157,18 +145,6 @@ class Observations:
             where = ".".join(str(part) for part in first["loc"])
             raise UnobservedError(
                 f"'{request.key}' has an unexpected shape at {where}: {first['msg']}"
-            ) from None
-
-    def parse_json(self, request: Request, shape: TypeAdapter[T]) -> T:
-        """A text answer holding JSON (NAPALM `cli` output), validated into `shape`."""
-        text = self.parse(request, TEXT)
-        try:
-            return shape.validate_python(json.loads(text))
-        except json.JSONDecodeError as error:
-            raise UnobservedError(f"'{request.key}' is not JSON ({error}): {text.strip()[:200]}") from None
-        except ValidationError as error:
-            raise UnobservedError(
-                f"'{request.key}' has an unexpected shape: {error.errors()[0]['msg']}"
             ) from None
 
     def __iter__(self) -> Iterator[str]:
@@ -248,6 +224,5 @@ BGP = TypeAdapter(dict[str, BgpVrf])
 INTERFACES = TypeAdapter(dict[str, Interface])
 PING = TypeAdapter(PingResult)
 CONFIG = TypeAdapter(Config)
-TEXT = TypeAdapter(str)
 LOSS = TypeAdapter(int)
 FLAG = TypeAdapter(bool)

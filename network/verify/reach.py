@@ -17,7 +17,6 @@ from pydantic import SecretStr
 
 from fundament.secrets import resolve
 from network.verify.observe import (
-    Cli,
     EndpointPing,
     Failure,
     Getter,
@@ -94,8 +93,6 @@ class LiveReach:
                 case Ping(device, destination, source):
                     driver = self._connections.driver(device)
                     return driver.ping(destination, source=source, count=2, timeout=1)
-                case Cli(device, command):
-                    return self._connections.driver(device).cli([command])[command]
                 case TcpPort(device, port):
                     return _tcp_open(self._connections.address(device), port)
                 case Login(device, username, password):

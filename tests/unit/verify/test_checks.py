@@ -78,7 +78,10 @@ GOOD_BGP = {
 }
 VNI_ENTRY = {
     "device": "leaf1",
-    "segments": [{"segment": "server", "vni": 10210, "remote_vteps": ["10.255.0.12"]}],
+    "segments": [
+        {"segment": "server", "vni": 10210, "interface": "vxlan10210"},
+        {"segment": "opslag", "vni": 10230, "interface": "vxlan10230"},
+    ],
 }
 HOST_A = {"name": "h-srv1", "attach": "leaf1:eth3", "segment": "server", "zone": "server"}
 HOST_B = {
@@ -247,38 +250,31 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
         ["spine1 10.255.0.1 (connect: Network is unreachable)"],
     ),
     (
-        "vni present with remote",
+        "vnis up",
         "evpn-vni",
         VNI_ENTRY,
-        {
-            "leaf1 cli show evpn vni json": '{"10210": {"vni": 10210, "type": "L2", "numRemoteVteps": 1, "remoteVteps": ["10.255.0.12"]}}'
-        },
+        {"leaf1 get_interfaces": {"vxlan10210": interface(True), "vxlan10230": interface(True)}},
         Status.PASS,
-        ["leaf1 carries server 10210"],
+        ["leaf1 carries server 10210, opslag 10230, VXLAN interfaces up"],
     ),
     (
-        "vni missing remote vtep",
+        "vni missing and down",
         "evpn-vni",
         VNI_ENTRY,
-        {"leaf1 cli show evpn vni json": '{"10210": {"vni": 10210, "type": "L2", "numRemoteVteps": 0}}'},
+        {"leaf1 get_interfaces": {"vxlan10230": interface(False)}},
         Status.FAIL,
-        ["leaf1 VNI 10210 (segment server) lacks remote VTEPs 10.255.0.12"],
+        [
+            "leaf1 has no vxlan10210 for VNI 10210 (segment server)",
+            "leaf1 vxlan10230 for VNI 10230 (segment opslag) is down",
+        ],
     ),
     (
-        "vni absent",
+        "vni getter failed",
         "evpn-vni",
         VNI_ENTRY,
-        {"leaf1 cli show evpn vni json": "{}"},
-        Status.FAIL,
-        ["leaf1 has no VNI 10210 (segment server)"],
-    ),
-    (
-        "vni output not json",
-        "evpn-vni",
-        VNI_ENTRY,
-        {"leaf1 cli show evpn vni json": "% Unknown command"},
+        {"leaf1 get_interfaces": {"failure": "ConnectionClosedException: session lost"}},
         Status.ERROR,
-        ["is not JSON", "Unknown command"],
+        ["'leaf1 get_interfaces' failed: ConnectionClosedException: session lost"],
     ),
     (
         "endpoints reach over evpn",

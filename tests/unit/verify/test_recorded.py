@@ -46,6 +46,12 @@ def test_no_bgp_before_apply(before_apply: dict[str, list[CheckResult]]) -> None
     assert "wan-noord has no BGP session 10.254.0.0 to bl1" in wan.message
 
 
+def test_no_vnis_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
+    leaf1 = next(r for r in before_apply["evpn-vni"] if r.title == "VNIs on leaf1")
+    assert leaf1.status is Status.FAIL
+    assert "leaf1 has no vxlan10210 for VNI 10210 (segment server)" in leaf1.message
+
+
 def test_loopbacks_unreachable_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
     spine1 = next(
         r for r in before_apply["loopback-reachability"] if r.title.startswith("loopbacks from spine1")
