@@ -3,12 +3,15 @@
 Each domain owns its Typer app in its own package; this module only mounts them.
 """
 
+import logging
+
 import typer
 
 from infra.cli import app as infra_app
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
 from network.lab.cli import app as lab_app
+from workplace.cli import app as workplace_app
 
 app = typer.Typer(
     name="fundament",
@@ -21,7 +24,10 @@ app.add_typer(inventory_app, name="inventory")
 app.add_typer(net_app, name="net")
 app.add_typer(infra_app, name="infra")
 app.add_typer(lab_app, name="lab")
+app.add_typer(workplace_app, name="workplace")
 
 
 def main() -> None:
+    # Nornir reports skipped tasks as warnings on the root logger; fundament reports outcomes itself.
+    logging.getLogger("nornir").setLevel(logging.ERROR)
     app()

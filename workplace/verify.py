@@ -171,6 +171,8 @@ def run_validation(
         f"--hosts={target}",
         f"--workplace-vars={vars_file}",
         "-rfEs",
+        # testinfra is imported before the suite runs (the reachability check), so pytest cannot rewrite it.
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",
     ]  # fmt: skip
     if sudo:
         args.append("--sudo")

@@ -1,0 +1,126 @@
+"""`fundament workplace`: build a PoC image of a profile, or verify an image or machine against it."""
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fundament.console import emit_json, err, out
+from fundament.exitcodes import ExitCode
+from fundament.paths import build_dir
+from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from workplace.build import BuildError, build
+from workplace.profile import ProfileError, playbook_vars, select_profile
+from workplace.verify import VerifyError, VerifyReport, run_validation
+
+app = typer.Typer(
+    help="Workplace PoC images: built with Ansible, proven with testinfra, exported with a manifest.",
+    no_args_is_help=True,
+)
+
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", "-p", help="workplace profile [default: the design's default]")
+]
+
+_STATUS = {
+    "pass": "[green]pass[/green]",
+    "fail": "[red]FAIL[/red]",
+    "exception": "[yellow]exception[/yellow]",
+}
+
+
+def _show_report(report: VerifyReport) -> None:
+    table = Table(title=f"validation of {report.target}", title_justify="left")
+    for column in ("result", "control", "reference", "tests", "notes"):
+        table.add_column(column)
+    for group in report.groups:
+        table.add_row(
+            _STATUS[group.status],
+            f"{group.group}\n[dim]{group.title}[/dim]",
+            group.reference,
+            f"{group.passed}/{group.passed + group.failed}",
+            "\n".join(group.notes),
+        )
+    out.print(table)
+    failed = report.failed_groups
+    verdict = f"[red]failing: {', '.join(failed)}[/red]" if failed else "[green]all pass[/green]"
+    out.print(f"{len(report.groups)} groups, {len(report.tests)} tests in {report.seconds} s: {verdict}")
+
+
+@app.command("build")
+def build_command(
+    profile: ProfileOption = None, inventory: InventoryOption = None, as_json: JsonOption = False
+) -> None:
+    """Converge a container of the base image, prove idempotence, validate, then commit and export the image
+    (build/workplace/PROFILE/: tarball, manifest.json, ansible-runner artifacts). Exit 0 built, 1 not."""
+    design = load_or_exit(inventory, as_json).design
+    try:
+        outcome = build(design, profile)
+    except (ProfileError, BuildError) as error:
+        report = getattr(error, "report", None)
+        if as_json:
+            emit_json({"built": False, "error": str(error), "validation": report})
+        else:
+            if report is not None:
+                _show_report(report)
+            err.print(f"[red]build failed[/red]: {error}")
+        raise typer.Exit(ExitCode.FAILURE) from None
+    manifest = outcome.manifest
+    if as_json:
+        emit_json({"built": True, "manifest": str(outcome.manifest_path), **manifest.model_dump(mode="json")})
+        return
+    _show_report(outcome.report)
+    converge, second = manifest.converge, manifest.idempotence
+    out.print(
+        f"converge: ok={converge.ok} changed={converge.changed} ({converge.seconds} s); "
+        f"idempotence: changed={second.changed} ({second.seconds} s)"
+    )
+    out.print(f"[green]built[/green] {manifest.image} ({len(manifest.packages)} packages)")
+    out.print(f"  image:    {outcome.tarball}")
+    out.print(f"  manifest: {outcome.manifest_path}")
+
+
+@app.command()
+def verify(
+    target: Annotated[str, typer.Option("--target", "-t", help="docker://CONTAINER or ssh://[user@]host")],
+    profile: ProfileOption = None,
+    sudo: Annotated[bool, typer.Option("--sudo", help="audit with sudo (SSH as a non-root user)")] = False,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Audit an image or PoC machine against a profile: pass/fail per baseline control. Exit 0 pass, 1 not."""
+    design = load_or_exit(inventory, as_json).design
+    try:
+        chosen = select_profile(design, profile)
+        workdir = build_dir() / "workplace" / "verify" / chosen.name
+        report = run_validation(target, playbook_vars(design, chosen), workdir, sudo=sudo)
+    except (ProfileError, VerifyError) as error:
+        if as_json:
+            emit_json({"passed": False, "error": str(error)})
+        else:
+            err.print(f"[red]verify failed[/red]: {error}")
+        raise typer.Exit(ExitCode.FAILURE) from None
+    if as_json:
+        emit_json(report)
+    else:
+        _show_report(report)
+    if not report.passed:
+        raise typer.Exit(ExitCode.FAILURE)
+
+
+@app.command()
+def profiles(inventory: InventoryOption = None, as_json: JsonOption = False) -> None:
+    """The design's workplace profiles and the variables each gives the playbook."""
+    design = load_or_exit(inventory, as_json).design
+    if design.workplace is None:
+        err.print("[red]the design has no workplace section[/red]")
+        raise typer.Exit(ExitCode.FAILURE)
+    found = {profile.name: playbook_vars(design, profile) for profile in design.workplace.profiles}
+    if as_json:
+        emit_json(found)
+        return
+    for name, variables in found.items():
+        default = " (default)" if name == design.workplace.default_profile else ""
+        out.print(f"[bold]{name}[/bold]{default}")
+        out.print(json.dumps(variables, indent=2), markup=False)
