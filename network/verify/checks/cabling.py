@@ -5,7 +5,7 @@ import re
 from pydantic import Field
 
 from inventory.types import Model, Name
-from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
+from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed, warned
 from network.verify.observe import INTERFACES, LLDP, Getter, Observations, Request
 
 
@@ -48,15 +48,21 @@ class LldpNeighbors(Check[LinkInput]):
         ]
 
     def evaluate(self, seen: Observations) -> Verdict:
-        problems = []
+        problems, extras = [], []
         for local, remote in ((self.inputs.a, self.inputs.b), (self.inputs.b, self.inputs.a)):
             neighbors = seen.parse(Getter(local.device, "get_lldp_neighbors"), LLDP).get(local.interface, [])
             found = [f"{short_name(n.hostname)}:{n.port}" for n in neighbors]
-            if found != [str(remote)]:
+            others = [name for name in found if name != str(remote)]
+            if str(remote) not in found:
                 seen_text = ", ".join(found) if found else "no LLDP neighbor"
                 problems.append(f"{local} should see {remote}, sees {seen_text}")
+            elif others:
+                # The cable is right, but something shares the segment (a hub, a bridge, a tap).
+                extras.append(f"{local} also sees {', '.join(others)}")
         if problems:
-            return failed("; ".join(problems))
+            return failed("; ".join(problems + extras))
+        if extras:
+            return warned(f"{self.inputs.a} and {self.inputs.b} see each other; " + "; ".join(extras))
         return passed(f"{self.inputs.a} and {self.inputs.b} see each other")
 
 

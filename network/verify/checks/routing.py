@@ -5,7 +5,7 @@ from ipaddress import IPv4Address
 from pydantic import Field
 
 from inventory.types import Asn, Model, Name
-from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
+from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed, warned
 from network.verify.observe import BGP, PING, BgpPeer, Getter, Observations, Ping, Request
 
 
@@ -111,8 +111,9 @@ class BgpSession(Check[BgpInput]):
 class LoopbacksInput(DeviceInput):
     source: IPv4Address = Field(description="the device's own loopback: pings leave from it")
     targets: dict[Name, IPv4Address] = Field(description="device -> loopback to reach")
-    count: int = Field(default=1, ge=1, le=10)
-    max_lost: int = Field(default=0, ge=0, description="lost probes that still pass")
+    max_lost: int = Field(
+        default=0, ge=0, description="lost probes (of two) that still pass; more is a warning"
+    )
 
 
 class LoopbackReachability(DeviceCheck[LoopbacksInput]):
@@ -132,16 +133,19 @@ class LoopbackReachability(DeviceCheck[LoopbacksInput]):
         return [self._ping(target) for target in self.inputs.targets.values()]
 
     def evaluate(self, seen: Observations) -> Verdict:
-        unreachable = []
+        unreachable, lossy = [], []
         for name, target in self.inputs.targets.items():
             result = seen.parse(self._ping(target), PING)
             if result.success is None:
                 unreachable.append(f"{name} {target} ({result.error or 'ping failed'})")
+            elif result.success.packet_loss >= result.success.probes_sent:
+                unreachable.append(f"{name} {target} (all {result.success.probes_sent} probes lost)")
             elif result.success.packet_loss > self.inputs.max_lost:
                 lost = f"{result.success.packet_loss} of {result.success.probes_sent} probes lost"
-                unreachable.append(f"{name} {target} ({lost})")
+                lossy.append(f"{name} {target} ({lost})")
+        source = f"{self.inputs.device} ({self.inputs.source})"
         if unreachable:
-            return failed(
-                f"{self.inputs.device} ({self.inputs.source}) cannot reach " + ", ".join(unreachable)
-            )
+            return failed(f"{source} cannot reach " + ", ".join([*unreachable, *lossy]))
+        if lossy:
+            return warned(f"{source} reaches every loopback, but with loss: " + ", ".join(lossy))
         return passed(f"{self.inputs.device} reaches all {len(self.inputs.targets)} loopbacks")

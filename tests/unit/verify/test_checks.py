@@ -109,6 +109,17 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
         ["spine1:eth1 and leaf1:eth1 see each other"],
     ),
     (
+        "lldp extra neighbor",
+        "lldp-neighbors",
+        LINK,
+        {
+            "spine1 get_lldp_neighbors": lldp(("eth1", "leaf1", "eth1"), ("eth1", "tap7", "eth0")),
+            "leaf1 get_lldp_neighbors": lldp(("eth1", "spine1", "eth1")),
+        },
+        Status.WARN,
+        ["spine1:eth1 and leaf1:eth1 see each other; spine1:eth1 also sees tap7:eth0"],
+    ),
+    (
         "lldp miscabled",
         "lldp-neighbors",
         LINK,
@@ -219,7 +230,7 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
         ["400 ipv4 prefixes received, expected 1..13"],
     ),
     (
-        "loopbacks reached",
+        "loopback lossy",
         "loopback-reachability",
         {
             "device": "leaf1",
@@ -230,8 +241,23 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
             "leaf1 ping 10.255.0.1 from 10.255.0.11": ping(2, 0),
             "leaf1 ping 10.255.0.12 from 10.255.0.11": ping(2, 1),
         },
+        Status.WARN,
+        ["leaf1 (10.255.0.11) reaches every loopback, but with loss: leaf2 10.255.0.12 (1 of 2 probes lost)"],
+    ),
+    (
+        "loopback lost",
+        "loopback-reachability",
+        {
+            "device": "leaf1",
+            "source": "10.255.0.11",
+            "targets": {"spine1": "10.255.0.1", "leaf2": "10.255.0.12"},
+        },
+        {
+            "leaf1 ping 10.255.0.1 from 10.255.0.11": ping(2, 2),
+            "leaf1 ping 10.255.0.12 from 10.255.0.11": ping(2, 1),
+        },
         Status.FAIL,
-        ["leaf1 (10.255.0.11) cannot reach leaf2 10.255.0.12 (1 of 2 probes lost)"],
+        ["cannot reach spine1 10.255.0.1 (all 2 probes lost), leaf2 10.255.0.12 (1 of 2 probes lost)"],
     ),
     (
         "loopbacks all reached",

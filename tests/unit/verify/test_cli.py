@@ -9,7 +9,7 @@ from junitparser import JUnitXml
 from typer.testing import CliRunner
 
 from fundament.cli import app
-from tests.unit.verify.test_checks import bgp, peer
+from tests.unit.verify.test_checks import bgp, lldp, peer
 from tests.unit.verify.test_runner import CATALOG, GOOD
 
 runner = CliRunner()
@@ -104,3 +104,11 @@ def test_catalog_command_writes_what_verify_reads(tmp_path: Path) -> None:
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["summary"]["error"] == len(entries)
+
+
+def test_warnings_only_exit_3(tmp_path: Path) -> None:
+    tapped = lldp(("eth1", "leaf1", "eth1"), ("eth1", "tap7", "eth0"))
+    catalog, recording = files(tmp_path, {**GOOD, "spine1 get_lldp_neighbors": tapped})
+    result = runner.invoke(app, ["net", "verify", "-c", str(catalog), "--replay", str(recording), "--wait", "0"])
+    assert result.exit_code == 3, result.output
+    assert "2 pass, 0 fail, 1 warn, 0 error" in result.output
