@@ -6,6 +6,7 @@ Probes go only to addresses the inventory names (the devices' management address
 
 import json
 import re
+import shlex
 import socket
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -13,9 +14,8 @@ from typing import Any, Protocol
 import paramiko
 from nornir.core import Nornir
 from nornir.core.plugins.connections import ConnectionPluginRegister
-from pydantic import SecretStr
 
-from fundament.secrets import resolve
+from network.lab.ready import lab_credentials
 from network.verify.observe import (
     EndpointPing,
     Failure,
@@ -62,13 +62,6 @@ class NornirConnections:
         return str(self._nr.inventory.hosts[device].hostname)
 
 
-def lab_login() -> tuple[str, SecretStr]:
-    return (
-        resolve("FUNDAMENT_LAB_USER", "fundament").get_secret_value(),
-        resolve("FUNDAMENT_LAB_PASSWORD", "fundament-lab"),
-    )
-
-
 class LiveReach:
     """The real network. `endpoints` maps test host names to their management addresses (lab only)."""
 
@@ -80,9 +73,10 @@ class LiveReach:
         return not isinstance(request, EndpointPing) or request.endpoint in self._endpoints
 
     def answer(self, target: str, requests: Sequence[Request]) -> list[Any]:
-        first = requests[0]
-        if isinstance(first, EndpointPing):
-            return self._endpoint_pings(first.endpoint, requests)
+        pings = [request for request in requests if isinstance(request, EndpointPing)]
+        if pings:
+            # A target's requests are all of one kind: the pings of one endpoint, over one SSH login.
+            return self._endpoint_pings(pings[0].endpoint, pings)
         return [self._one(request) for request in requests]
 
     def _one(self, request: Request) -> Any:
@@ -98,15 +92,16 @@ class LiveReach:
                 case Login(device, username, password):
                     return _login_accepted(self._connections.address(device), username, password)
                 case EndpointPing():
-                    return Failure(f"{request.endpoint} is not a known endpoint")
+                    raise TypeError("endpoint pings run over the endpoint's own login")
         except Exception as error:  # any driver or transport failure is an answer: the check reports it
             return Failure(f"{type(error).__name__}: {error}")
 
-    def _endpoint_pings(self, endpoint: str, requests: Sequence[Request]) -> list[Any]:
+    def _endpoint_pings(self, endpoint: str, requests: Sequence[EndpointPing]) -> list[Any]:
         address = self._endpoints.get(endpoint)
         if address is None:
             return [Failure(f"no management address known for endpoint {endpoint}")] * len(requests)
-        username, password = lab_login()
+        # Endpoints are the lab's test hosts: they take the lab login.
+        username, password = lab_credentials()
         client = paramiko.SSHClient()
         # Lab hosts get fresh host keys on every deploy.
         client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
@@ -114,7 +109,7 @@ class LiveReach:
             client.connect(
                 address,
                 username=username,
-                password=password.get_secret_value(),
+                password=password,
                 timeout=TIMEOUT,
                 banner_timeout=TIMEOUT,
                 auth_timeout=TIMEOUT,
@@ -129,10 +124,10 @@ class LiveReach:
             client.close()
 
 
-def _remote_loss(client: paramiko.SSHClient, request: Request) -> Any:
-    assert isinstance(request, EndpointPing)
+def _remote_loss(client: paramiko.SSHClient, request: EndpointPing) -> Any:
+    command = f"ping -n -c 2 -i 0.2 -W 1 {shlex.quote(request.destination)}"
     try:
-        _, stdout, _ = client.exec_command(f"ping -n -c 2 -i 0.2 -W 1 {request.destination}", timeout=TIMEOUT)
+        _, stdout, _ = client.exec_command(command, timeout=TIMEOUT)
         text = stdout.read().decode(errors="replace")
     except (OSError, paramiko.SSHException) as error:
         return Failure(f"ping on {request.endpoint} failed: {error}")

@@ -109,6 +109,8 @@ def test_catalog_command_writes_what_verify_reads(tmp_path: Path) -> None:
 def test_warnings_only_exit_3(tmp_path: Path) -> None:
     tapped = lldp(("eth1", "leaf1", "eth1"), ("eth1", "tap7", "eth0"))
     catalog, recording = files(tmp_path, {**GOOD, "spine1 get_lldp_neighbors": tapped})
-    result = runner.invoke(app, ["net", "verify", "-c", str(catalog), "--replay", str(recording), "--wait", "0"])
+    result = runner.invoke(
+        app, ["net", "verify", "-c", str(catalog), "--replay", str(recording), "--wait", "0"]
+    )
     assert result.exit_code == 3, result.output
     assert "2 pass, 0 fail, 1 warn, 0 error" in result.output

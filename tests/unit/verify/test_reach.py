@@ -1,0 +1,38 @@
+"""The parts of the live reach that run here without a lab: TCP probes against a loopback listener."""
+
+import socket
+
+from network.verify.observe import EndpointPing, Getter, TcpPort
+from network.verify.reach import LiveReach, _tcp_open
+
+
+def test_tcp_probe_tells_listening_from_closed() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert _tcp_open("127.0.0.1", port) is True
+    assert _tcp_open("127.0.0.1", port) is False
+
+
+class Loopback:
+    """Connections for a device that lives at 127.0.0.1 and has no NAPALM driver."""
+
+    def driver(self, device: str) -> object:
+        raise ConnectionError(f"{device}: no driver here")
+
+    def address(self, device: str) -> str:
+        return "127.0.0.1"
+
+
+def test_live_reach_answers_failures_instead_of_raising() -> None:
+    reach = LiveReach(Loopback(), endpoints={"h-srv1": "127.0.0.1"})
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        answers = reach.answer("spine1", [TcpPort("spine1", port), Getter("spine1", "get_facts")])
+    assert answers[0] is True
+    assert answers[1].message == "ConnectionError: spine1: no driver here"
+    assert reach.serves(EndpointPing("h-srv1", "10.0.0.1"))
+    assert not reach.serves(EndpointPing("h-other", "10.0.0.1"))
