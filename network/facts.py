@@ -6,6 +6,7 @@ each platform maps them (network/platforms.py). Secrets appear only as reference
 """
 
 from inventory.model import Design, Device, LinkKind, Platform, Role
+from inventory.model.migration import Feature
 from inventory.model.services import AaaServer, SyslogServer, User
 from inventory.types import IPv4Address, IPv4Interface, IPv4Network, Model
 
@@ -86,7 +87,12 @@ class Services(Model):
     tacacs: list[AaaServer]
 
 
+ALL_FEATURES = frozenset(Feature)
+
+
 class DeviceFacts(Model):
+    features: frozenset[Feature] = ALL_FEATURES
+    """Parts of the design live on this device; migrations roll them out one by one, templates obey them."""
     hostname: str
     role: Role
     site: str
@@ -127,7 +133,9 @@ def _services(design: Design) -> Services:
     )
 
 
-def _device_facts(design: Design, device: Device, services: Services) -> DeviceFacts:
+def _device_facts(
+    design: Design, device: Device, services: Services, features: frozenset[Feature] = ALL_FEATURES
+) -> DeviceFacts:
     devices = design.device_by_name
     interfaces: list[FabricInterface] = []
     neighbors: list[BgpNeighbor] = []
@@ -175,6 +183,7 @@ def _device_facts(design: Design, device: Device, services: Services) -> DeviceF
     segment_by_name = design.segment_by_name
     underlay = design.routing.underlay
     return DeviceFacts(
+        features=features,
         hostname=device.name,
         role=device.role,
         site=device.site,
@@ -210,9 +219,9 @@ def _device_facts(design: Design, device: Device, services: Services) -> DeviceF
     )
 
 
-def device_facts(design: Design, name: str) -> DeviceFacts:
-    """The facts of one device; KeyError when the design has no such device."""
-    return _device_facts(design, design.device_by_name[name], _services(design))
+def device_facts(design: Design, name: str, features: frozenset[Feature] = ALL_FEATURES) -> DeviceFacts:
+    """The facts of one device with `features` live; KeyError when the design has no such device."""
+    return _device_facts(design, design.device_by_name[name], _services(design), features)
 
 
 def all_facts(design: Design) -> dict[str, DeviceFacts]:

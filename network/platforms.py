@@ -6,6 +6,7 @@ A new platform is a new entry here plus its templates under network/templates/<n
 from dataclasses import dataclass
 
 from inventory.model import Platform
+from inventory.model.migration import Feature
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,8 @@ class ConfigFile:
     path: str | None
     """Absolute path on the device; None when the platform's configuration is a single text (no marker)."""
     templates: tuple[str, ...]
+    feature: Feature | None = None
+    """The file exists only while this feature is live on the device (None: always)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,8 @@ class PlatformSpec:
     name: Platform
     interface: str
     """Format of a front-panel port name from the design's port number, e.g. `Ethernet{number}`."""
+    comment: str
+    """How a comment line starts in the first file; the migration record is kept in such a line."""
     loopback: str
     management: str
     files: tuple[ConfigFile, ...]
@@ -40,13 +45,14 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
     Platform.FRR: PlatformSpec(
         name=Platform.FRR,
         interface="eth{number}",
+        comment="# ",
         loopback="lo",
         management="eth0",
         files=(
             ConfigFile("/etc/network/interfaces", ("interfaces.j2", "overlay.j2")),
             ConfigFile("/etc/frr/frr.conf", ("system.j2", "bgp.j2")),
-            ConfigFile("/etc/ssh/sshd_config.d/fundament.conf", ("sshd.j2",)),
-            ConfigFile("/etc/issue.net", ("banner.j2",)),
+            ConfigFile("/etc/ssh/sshd_config.d/fundament.conf", ("sshd.j2",), Feature.BASELINE),
+            ConfigFile("/etc/issue.net", ("banner.j2",), Feature.BASELINE),
         ),
         not_rendered=(
             "ntp: the lab image runs no NTP daemon; containers share the host's clock",
@@ -61,6 +67,7 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
     Platform.EOS: PlatformSpec(
         name=Platform.EOS,
         interface="Ethernet{number}",
+        comment="!! ",
         loopback="Loopback0",
         management="Management1",
         files=(

@@ -41,14 +41,21 @@ def _environment(platform: Platform) -> jinja2.Environment:
     return environment
 
 
-def render_device(facts: DeviceFacts, platform: Platform) -> str:
-    """The full configuration of one device for `platform`; multi-file platforms get a marker per file."""
+def render_device(facts: DeviceFacts, platform: Platform, record: str | None = None) -> str:
+    """The full configuration of one device for `platform`; multi-file platforms get a marker per file.
+
+    `record` (the migrations applied, see network.migrate) becomes a comment line opening the first file.
+    """
     spec = PLATFORMS[platform]
     environment = _environment(platform)
-    parts = []
+    parts: list[str] = []
     for config_file in spec.files:
+        if config_file.feature is not None and config_file.feature not in facts.features:
+            continue
         templates = [environment.get_template(name) for name in config_file.templates]
         body = "".join(template.render(device=facts, platform=spec) for template in templates)
+        if record is not None and not parts:
+            body = f"{spec.comment}{record}\n{body}"
         parts.append(body if config_file.path is None else f"{FILE_MARKER}{config_file.path}\n{body}")
     return "".join(parts)
 

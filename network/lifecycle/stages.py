@@ -88,6 +88,13 @@ def apply(
         return list(final.values())
     try:
         verdicts = post_checks(sorted(pending))
+    except KeyboardInterrupt:
+        # Interrupted while judging: put every committed device back now instead of on its timer.
+        reasons = dict.fromkeys(pending, "interrupted before the post-checks finished")
+        diffs = {name: found.diff for name, found in pending.items()}
+        interrupted = nr.filter(filter_func=lambda host: host.name in pending)
+        _run(interrupted, "revert", tasks.revert, diffs=diffs, reasons=reasons)
+        raise
     except Exception as error:
         verdicts = {
             name: CheckVerdict(device=name, passed=False, summary=f"post-checks did not run: {error}")

@@ -1,0 +1,277 @@
+"""`fundament migrate status | plan | up | down`: the sample rollout (migrations/) in waves with canaries.
+
+Exit codes: status 0 (1 when a device cannot be read); plan 0 nothing to do, 2 steps pending, 1 error;
+up and down 0 every step done, 1 a step halted or was blocked (see its message).
+"""
+
+import difflib
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from pydantic import BaseModel
+from rich.table import Table
+
+from fundament.console import emit_json, err, out
+from fundament.exitcodes import ExitCode
+from fundament.paths import REPO_ROOT, inventory_dir
+from inventory import DesignError
+from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from inventory.migrations import MigrationFile, load_migrations
+from inventory.model import Design
+from network.verify.catalog import Target
+
+if TYPE_CHECKING:
+    from network.migrate.engine import Migrator, StepResult
+    from network.migrate.steps import Step
+
+app = typer.Typer(
+    help="Migrations: ordered, reversible rollout steps in waves with canaries.", no_args_is_help=True
+)
+
+MigrationsOption = Annotated[
+    Path | None, typer.Option("--migrations", "-m", help="migration folder [default: migrations/]")
+]
+TargetOption = Annotated[Target, typer.Option(help="lab: the containerlab lab; production: the real devices")]
+ToOption = Annotated[str | None, typer.Option("--to", help="migration number or id (0: before the first)")]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(ExitCode.FAILURE)
+
+
+def _migrator(inventory: Path | None, folder: Path | None, target: Target, as_json: bool) -> "Migrator":
+    from network.migrate.engine import Migrator
+
+    design: Design = load_or_exit(inventory, as_json).design
+    try:
+        migrations = load_migrations(folder or REPO_ROOT / "migrations", design)
+    except DesignError as error:
+        raise _fail(str(error)) from None
+    return Migrator(design=design, migrations=migrations, target=target)
+
+
+def _state(migrator: "Migrator") -> dict[str, tuple[str, ...]]:
+    state, unreadable = migrator.read_state([device.name for device in migrator.design.devices])
+    if unreadable:
+        raise _fail(
+            "cannot read the migration record of: "
+            + "; ".join(f"{o.device}: {o.message}" for o in unreadable)
+        )
+    return state
+
+
+def _steps(
+    migrator: "Migrator", state: dict[str, tuple[str, ...]], to: str | None, down: bool
+) -> list["Step"]:
+    from network.migrate.steps import PlanError, steps_down, steps_up
+
+    try:
+        return (
+            steps_down(migrator.migrations, state, to) if down else steps_up(migrator.migrations, state, to)
+        )
+    except PlanError as error:
+        raise _fail(str(error)) from None
+
+
+class WaveStatus(BaseModel):
+    name: str
+    devices: int
+    applied: int
+
+
+class MigrationStatus(BaseModel):
+    id: str
+    ticket: str
+    enables: str
+    state: str
+    waves: list[WaveStatus]
+
+
+class PlannedStep(BaseModel):
+    step: str
+    canary: bool
+    pause: str | int
+    diffs: dict[str, str]
+
+
+@app.command()
+def status(
+    migrations: MigrationsOption = None,
+    target: TargetOption = Target.LAB,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which migrations are applied where, read from the record in each device's running config."""
+    migrator = _migrator(inventory, migrations, target, as_json)
+    state = _state(migrator)
+    rows = [_status_row(migration, state) for migration in migrator.migrations]
+    if as_json:
+        emit_json({"migrations": rows, "devices": {name: list(ids) for name, ids in state.items()}})
+        return
+    table = Table("migration", "ticket", "enables", "state", "waves (applied/devices)", title="Migrations")
+    for row in rows:
+        style = {"applied": "green", "partial": "yellow", "pending": "dim"}[str(row["state"])]
+        waves = ", ".join(f"{w['name']} {w['applied']}/{w['devices']}" for w in row["waves"])  # type: ignore[attr-defined]
+        table.add_row(
+            str(row["id"]), str(row["ticket"]), str(row["enables"]), f"[{style}]{row['state']}", waves
+        )
+    out.print(table)
+
+
+def _status_row(migration: MigrationFile, state: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    waves = [
+        {
+            "name": wave.name,
+            "devices": len(devices),
+            "applied": sum(migration.id in state.get(d, ()) for d in devices),
+        }
+        for wave, devices in zip(migration.migration.waves, migration.waves, strict=True)
+    ]
+    applied = sum(int(str(w["applied"])) for w in waves)
+    total = len(migration.devices)
+    return {
+        "id": migration.id,
+        "ticket": migration.migration.ticket,
+        "enables": ", ".join(migration.migration.enable),
+        "state": "applied" if applied == total else "partial" if applied else "pending",
+        "waves": waves,
+    }
+
+
+@app.command()
+def plan(
+    to: ToOption = None,
+    down: Annotated[bool, typer.Option("--down", help="plan going back to --to instead of up")] = False,
+    migrations: MigrationsOption = None,
+    target: TargetOption = Target.LAB,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Per wave, the exact config diff each device will get. Exit 0 nothing to do, 2 steps pending."""
+    migrator = _migrator(inventory, migrations, target, as_json)
+    state = _state(migrator)
+    steps = _steps(migrator, state, to, down)
+    planned: list[PlannedStep] = []
+    current = dict(state)
+    for step in steps:
+        after = step.after(current)
+        diffs = {}
+        for device in step.devices:
+            before_text = migrator.intended(device, current.get(device, ())).splitlines(keepends=True)
+            after_text = migrator.intended(device, after[device]).splitlines(keepends=True)
+            diffs[device] = "".join(
+                difflib.unified_diff(before_text, after_text, f"{device} now", f"{device} after")
+            )
+        current.update(after)
+        planned.append(PlannedStep(step=step.title, canary=step.canary, pause=step.wave.pause, diffs=diffs))
+    if as_json:
+        emit_json({"steps": planned})
+    else:
+        from rich.syntax import Syntax
+
+        for entry in planned:
+            out.rule(f"[bold]{entry.step}[/bold]" + (" (canary)" if entry.canary else ""))
+            for device, diff in entry.diffs.items():
+                out.print(f"[bold]{device}[/bold]")
+                out.print(
+                    Syntax(diff or "(no change)\n", "diff", theme="ansi_dark", background_color="default")
+                )
+        out.print(f"{len(planned)} wave(s) to run" if planned else "nothing to do")
+    raise typer.Exit(ExitCode.CHANGES_PENDING if planned else ExitCode.OK)
+
+
+def _go(
+    to: str | None,
+    down: bool,
+    approve: bool,
+    migrations: Path | None,
+    target: Target,
+    revert_in: int,
+    check_wait: float,
+    inventory: Path | None,
+    as_json: bool,
+) -> None:
+    from dataclasses import replace
+
+    from network.lifecycle.lock import ApplyLockedError, apply_lock
+    from network.migrate.engine import Approval, StepStatus, run
+
+    migrator = replace(
+        _migrator(inventory, migrations, target, as_json), revert_in=revert_in, check_wait=check_wait
+    )
+    interactive = sys.stdin.isatty() and os.environ.get("CI") != "true"
+
+    def approval(step: "Step") -> Approval:
+        if approve:
+            return Approval.GO
+        if interactive and typer.confirm(f"{step.title} is done. Go on with the next wave?"):
+            return Approval.GO
+        return Approval.STOP
+
+    def report(result: "StepResult") -> None:
+        if not as_json:
+            style = {StepStatus.DONE: "green", StepStatus.HALTED: "red", StepStatus.BLOCKED: "yellow"}[
+                result.status
+            ]
+            devices = ", ".join(f"{o.device} {o.status.value}" for o in result.devices)
+            err.print(
+                f"[{style}]{result.status.value}[/{style}] {result.step}: {devices} {result.message}".rstrip()
+            )
+
+    try:
+        with apply_lock(inventory or inventory_dir(), target.value):
+            state = _state(migrator)
+            steps = _steps(migrator, state, to, down)
+            results = run(migrator, steps, state, approval, report)
+    except ApplyLockedError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        emit_json({"steps": [r.model_dump(mode="json") for r in results], "state": state})
+    elif not steps:
+        out.print("nothing to do: every device already has what --to asks for")
+    finished = all(result.status is StepStatus.DONE for result in results)
+    raise typer.Exit(ExitCode.OK if finished else ExitCode.FAILURE)
+
+
+RevertOption = Annotated[int, typer.Option(help="seconds after which an unconfirmed wave reverts by itself")]
+WaitOption = Annotated[float, typer.Option(help="seconds post-checks may wait for the network to converge")]
+ApproveOption = Annotated[bool, typer.Option("--approve", help="approve every wave that pauses for approval")]
+
+
+@app.command()
+def up(
+    to: ToOption = None,
+    approve: ApproveOption = False,
+    migrations: MigrationsOption = None,
+    target: TargetOption = Target.LAB,
+    revert_in: RevertOption = 300,
+    check_wait: WaitOption = 90.0,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply migrations in order, wave by wave; a failed canary is reverted and the run stops.
+
+    Resumes where the devices' records say the last run stopped.
+    """
+    _go(to, False, approve, migrations, target, revert_in, check_wait, inventory, as_json)
+
+
+@app.command()
+def down(
+    to: Annotated[
+        str, typer.Option("--to", help="migration number or id to go back to (0: before the first)")
+    ],
+    approve: ApproveOption = False,
+    migrations: MigrationsOption = None,
+    target: TargetOption = Target.LAB,
+    revert_in: RevertOption = 300,
+    check_wait: WaitOption = 90.0,
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reverse migrations newest first, last wave first, through the same checked apply."""
+    _go(to, True, approve, migrations, target, revert_in, check_wait, inventory, as_json)

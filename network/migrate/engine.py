@@ -1,0 +1,191 @@
+"""Carry migration steps out through the config lifecycle: each wave is one commit-confirm apply whose
+post-checks are the verification catalog's checks for the state the wave leads to."""
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from inventory.migrations import MigrationFile
+from inventory.model import Design
+from inventory.model.migration import Feature
+from network.facts import device_facts
+from network.lifecycle import stages, tasks
+from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
+from network.migrate.state import features, read_record, record
+from network.migrate.steps import State, Step
+from network.render import fill_secrets, render_device
+from network.targets import Target, nornir_for, platform_for, reach_for
+from network.verify.catalog import generate
+from network.verify.check import Check
+from network.verify.runner import post_checks, select
+
+# What must run on every device a check concerns before the check means anything (None: cabling, always).
+CHECK_NEEDS: dict[str, Feature | None] = {
+    "lldp-neighbors": None,
+    "interfaces": None,
+    "no-default-credentials": None,
+    "bgp-session": Feature.UNDERLAY,
+    "loopback-reachability": Feature.UNDERLAY,
+    "evpn-vni": Feature.OVERLAY,
+    "endpoint-reachability": Feature.OVERLAY,
+    "ssh-only": Feature.BASELINE,
+    "service-configured": Feature.BASELINE,
+}
+
+
+@dataclass(frozen=True)
+class Migrator:
+    """Everything a migration run needs; one per command."""
+
+    design: Design
+    migrations: Sequence[MigrationFile]
+    target: Target = Target.LAB
+    workers: int = 20
+    revert_in: int = 300
+    check_wait: float = 90.0
+    by_id: Mapping[str, MigrationFile] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {m.id: m for m in self.migrations})
+
+    def intended(self, device: str, applied: Sequence[str]) -> str:
+        """The config of `device` with exactly `applied` migrations, and its record; secrets as markers."""
+        facts = device_facts(self.design, device, features(applied, self.by_id))
+        return render_device(facts, platform_for(self.design, self.target, device), record(applied))
+
+    def read_state(self, devices: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], list[DeviceOutcome]]:
+        """The applied migrations per device, read from each device's running config."""
+        nr = nornir_for(self.design, self.target, list(devices), self.workers)
+        try:
+            results = nr.run(task=tasks.guarded, step=tasks.running_config, name="read state")
+        finally:
+            nr.close_connections(on_failed=True)
+        state: dict[str, tuple[str, ...]] = {}
+        failures = []
+        for name, multi in results.items():
+            value = multi[0].result
+            if isinstance(value, DeviceOutcome):
+                failures.append(value)
+            else:
+                state[name] = read_record(value)
+        return state, failures
+
+    def checks_for(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> list[Check[Any]]:
+        """The catalog's checks about `devices` that mean something in `state`: every device a check
+        concerns runs what the check needs (a session is not expected up while one end lacks its underlay)."""
+        catalog = select(generate(self.design, self.target), tags=tags, devices=devices)
+        return [
+            check
+            for check in catalog
+            if (need := CHECK_NEEDS.get(check.name)) is None
+            or all(need in features(state.get(device, ()), self.by_id) for device in check.devices)
+        ]
+
+    def judge(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> dict[str, CheckVerdict]:
+        checks = self.checks_for(state, devices, tags)
+        reach = reach_for(self.design, self.target)
+        return post_checks(
+            self.design, list(devices), reach, wait=self.check_wait, target=self.target, catalog=checks
+        )
+
+
+class StepStatus(StrEnum):
+    DONE = "done"
+    HALTED = "halted"
+    """A check failed: the wave's failing devices (all of them for a canary) are back where they were."""
+    BLOCKED = "blocked"
+    """Pre-checks failed or approval was not given: nothing was changed."""
+
+
+class StepResult(BaseModel):
+    step: str
+    status: StepStatus
+    devices: list[DeviceOutcome] = []
+    message: str = ""
+
+
+class Approval(StrEnum):
+    GO = "go"
+    STOP = "stop"
+
+
+def run(
+    migrator: Migrator,
+    steps: Sequence[Step],
+    state: dict[str, tuple[str, ...]],
+    approve: Callable[[Step], Approval],
+    report: Callable[[StepResult], None],
+) -> list[StepResult]:
+    """Carry out `steps` in order, stopping at the first that does not finish; `state` is kept current."""
+    results: list[StepResult] = []
+    for number, step in enumerate(steps):
+        result = _run_step(migrator, step, state)
+        results.append(result)
+        report(result)
+        if result.status is not StepStatus.DONE:
+            break
+        if number + 1 < len(steps) and not _pause(step, approve, report, results):
+            break
+    return results
+
+
+def _pause(
+    step: Step,
+    approve: Callable[[Step], Approval],
+    report: Callable[[StepResult], None],
+    results: list[StepResult],
+) -> bool:
+    pause = step.wave.pause
+    if isinstance(pause, int):
+        time.sleep(pause)
+        return True
+    if pause == "approval" and approve(step) is Approval.STOP:
+        blocked = StepResult(
+            step=f"after {step.title}", status=StepStatus.BLOCKED, message="waiting for approval (--approve)"
+        )
+        results.append(blocked)
+        report(blocked)
+        return False
+    return True
+
+
+def _run_step(migrator: Migrator, step: Step, state: dict[str, tuple[str, ...]]) -> StepResult:
+    migration = step.migration.migration
+    pre = migrator.judge(state, step.devices, migration.pre_checks.tags)
+    refused = [verdict for verdict in pre.values() if not verdict.passed]
+    if refused:
+        return StepResult(
+            step=step.title,
+            status=StepStatus.BLOCKED,
+            message="pre-checks failed, nothing changed: " + "; ".join(v.summary for v in refused),
+        )
+    after = step.after(state)
+    configs = {device: fill_secrets(migrator.intended(device, after[device])) for device in step.devices}
+    wanted = {**state, **after}
+
+    def checks(devices: list[str]) -> dict[str, CheckVerdict]:
+        return migrator.judge(wanted, devices, migration.post_checks.tags)
+
+    # A canary proves the wave as a whole: if one canary device fails, every canary device goes back.
+    policy = FailurePolicy.ROLLBACK_ALL if step.canary else FailurePolicy.CONTINUE
+    nr = nornir_for(migrator.design, migrator.target, list(step.devices), migrator.workers)
+    try:
+        outcomes = stages.apply(nr, configs, checks, migrator.revert_in, policy)
+    finally:
+        nr.close_connections(on_failed=True)
+    for outcome in outcomes:
+        if outcome.status in (Status.APPLIED, Status.UNCHANGED):
+            state[outcome.device] = after[outcome.device]
+    failed = [outcome for outcome in outcomes if outcome.failed]
+    if not failed:
+        return StepResult(step=step.title, status=StepStatus.DONE, devices=outcomes)
+    names = ", ".join(outcome.device for outcome in failed)
+    if step.canary:
+        message = f"canary failed on {names}: every canary device reverted; later waves untouched"
+    else:
+        message = f"failed on {names} (reverted); the wave's other devices keep the change"
+    return StepResult(step=step.title, status=StepStatus.HALTED, devices=outcomes, message=message)

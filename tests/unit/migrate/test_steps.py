@@ -1,0 +1,89 @@
+"""Planning migrations from the recorded state: order, waves, resume, down, records, checks per state."""
+
+import pytest
+
+from fundament.paths import REPO_ROOT
+from inventory import load_design
+from inventory.migrations import load_migrations
+from inventory.model import Platform
+from network.facts import device_facts
+from network.migrate.engine import Migrator
+from network.migrate.state import read_record, record
+from network.migrate.steps import Direction, PlanError, steps_down, steps_up
+from network.render import render_device
+
+DESIGN = load_design(REPO_ROOT / "inventory" / "design")
+MIGRATIONS = load_migrations(REPO_ROOT / "migrations", DESIGN)
+MIGRATOR = Migrator(design=DESIGN, migrations=MIGRATIONS)
+EVERYTHING = tuple(m.id for m in MIGRATIONS)
+
+
+def test_up_from_nothing_runs_every_wave_in_order_canary_first() -> None:
+    steps = steps_up(MIGRATIONS, {})
+    assert [(s.migration.number, s.wave_index) for s in steps] == [
+        (number, wave) for number in ("0001", "0002", "0003", "0004", "0005") for wave in (0, 1)
+    ]
+    assert steps[0].canary and steps[0].devices == ("leaf1",)
+    assert not steps[1].canary and "leaf1" not in steps[1].devices
+
+
+def test_up_resumes_a_half_done_wave_with_only_the_devices_left() -> None:
+    state = dict.fromkeys(("leaf1", "spine1", "spine2"), ("0001_beheer_en_hardening",))
+    steps = steps_up(MIGRATIONS, state, to="0001")
+    assert len(steps) == 1
+    assert set(steps[0].devices) == {d.name for d in DESIGN.devices} - {"leaf1", "spine1", "spine2"}
+
+
+def test_down_reverses_newest_first_and_last_wave_first() -> None:
+    state = {d.name: EVERYTHING for d in DESIGN.devices}
+    steps = steps_down(MIGRATIONS, state, to="0003")
+    assert [s.title for s in steps] == [
+        "down 0005_steunpunten wave 2 (zuid)",
+        "down 0005_steunpunten wave 1 (canary)",
+        "down 0004_provinciehuis_cutover wave 2 (provinciehuis)",
+        "down 0004_provinciehuis_cutover wave 1 (canary)",
+    ]
+    assert steps[0].after(state)["wan-zuid"] == EVERYTHING[:4]
+    assert all(s.direction is Direction.DOWN for s in steps)
+
+
+def test_down_to_zero_undoes_everything_and_needs_a_target() -> None:
+    state = {d.name: EVERYTHING for d in DESIGN.devices}
+    assert len(steps_down(MIGRATIONS, state, to="0")) == 10
+    with pytest.raises(PlanError, match="down needs --to"):
+        steps_down(MIGRATIONS, state, None)
+    with pytest.raises(PlanError, match="no migration 0009"):
+        steps_up(MIGRATIONS, {}, to="0009")
+
+
+def test_record_line_round_trips_through_a_running_config() -> None:
+    config = MIGRATOR.intended("leaf1", EVERYTHING[:2])
+    assert read_record(config) == EVERYTHING[:2]
+    assert read_record(MIGRATOR.intended("leaf1", ())) == ()
+    assert record([]) is None
+
+
+def test_all_migrations_give_exactly_the_designed_config_plus_the_record() -> None:
+    for device in DESIGN.devices:
+        migrated = MIGRATOR.intended(device.name, EVERYTHING)
+        designed = render_device(device_facts(DESIGN, device.name), Platform.FRR)
+        assert migrated.replace(f"# {record(EVERYTHING)}\n", "") == designed, device.name
+
+
+def test_level_zero_has_no_routing_no_segments_no_baseline_files() -> None:
+    config = MIGRATOR.intended("leaf1", ())
+    assert "router bgp" not in config and "vxlan" not in config
+    assert "/etc/ssh/sshd_config.d/fundament.conf" not in config
+    assert "hostname leaf1" in config
+
+
+def test_checks_follow_the_state_a_wave_leads_to() -> None:
+    canary = {
+        "spine1": ("0001_beheer_en_hardening", "0002_rekencentrum_underlay"),
+        "leaf1": ("0001_beheer_en_hardening", "0002_rekencentrum_underlay"),
+    }
+    checks = MIGRATOR.checks_for(canary, ["spine1", "leaf1"], ["routing"])
+    sessions = {c.title for c in checks if c.name == "bgp-session"}
+    assert sessions and all("spine1" in title and "leaf1" in title for title in sessions), sessions
+    assert not [c for c in checks if c.name == "loopback-reachability" and "leaf2" in c.devices]
+    assert MIGRATOR.checks_for({}, ["leaf1"], ["routing"]) == []
