@@ -11,6 +11,7 @@ from infra.cli import app as infra_app
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
 from network.lab.cli import app as lab_app
+from network.migrate.cli import app as migrate_app
 from workplace.cli import app as workplace_app
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(net_app, name="net")
 app.add_typer(infra_app, name="infra")
 app.add_typer(lab_app, name="lab")
 app.add_typer(workplace_app, name="workplace")
+app.add_typer(migrate_app, name="migrate")
 
 
 def main() -> None:
