@@ -200,7 +200,10 @@ def _cabling(design: Design, target: Target) -> Iterator[Check[Any]]:
             up[port.interface] = f"segment {access.segment}" + (
                 f" ({access.description})" if access.description else ""
             )
-        yield InterfacesUp(InterfacesUp.Input(device=device.name, up=up))
+        spec = PLATFORMS[_platform(device, target)]
+        prefix, _, suffix = spec.interface.partition("{number}")
+        front_ports = f"^{re.escape(prefix)}[1-9][0-9]*{re.escape(suffix)}$"
+        yield InterfacesUp(InterfacesUp.Input(device=device.name, up=up, port_pattern=front_ports))
 
 
 def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:

@@ -69,7 +69,8 @@ class LldpNeighbors(Check[LinkInput]):
 class InterfacesInput(DeviceInput):
     up: dict[str, str] = Field(description="designed ports -> what they connect to")
     port_pattern: str = Field(
-        default=r"^eth[1-9][0-9]*$", description="ports that must be down unless designed (not management)"
+        default=r"^eth[1-9][0-9]*$",
+        description="front ports, which must be down unless designed (the management port is not one)",
     )
 
 

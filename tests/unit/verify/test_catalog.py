@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 
 from inventory import Design, load_design
+from inventory.model import Platform
+from network.facts import device_facts
+from network.render import render_device
 from network.verify.catalog import CatalogError, Target, dump, generate, header, load, parse
+from network.verify.check import Status
+from network.verify.observe import Observations
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +127,48 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     file.write_text("checks: [\n")
     with pytest.raises(CatalogError, match=r"bad\.yaml"):
         load(file)
+
+
+def test_production_round_trip(design: Design, tmp_path: Path) -> None:
+    checks = generate(design, Target.PRODUCTION)
+    file = tmp_path / "production.yaml"
+    file.write_text(dump(checks, header(design, Target.PRODUCTION)))
+    assert [check.entry() for check in load(file)] == [check.entry() for check in checks]
+
+
+def test_eos_service_checks_pass_on_the_rendered_eos_config(design: Design) -> None:
+    """The expected lines are what the EOS templates write: a device running its intended config passes."""
+    for name in ("spine1", "acc-zuid"):
+        running = render_device(device_facts(design, name), Platform.EOS)
+        answers = Observations.from_json(
+            {f"{name} get_config": {"running": running, "startup": "", "candidate": ""}}
+        )
+        services = [
+            c
+            for c in generate(design, Target.PRODUCTION)
+            if c.name == "service-configured" and c.devices == (name,)
+        ]
+        assert len(services) == 3
+        for check in services:
+            result = check.run(answers)
+            assert result.status is Status.PASS, result.message
+        # Without the servers the same checks fail.
+        stripped = "\n".join(line for line in running.splitlines() if "10.20.210." not in line)
+        answers = Observations.from_json(
+            {f"{name} get_config": {"running": stripped, "startup": "", "candidate": ""}}
+        )
+        assert {check.run(answers).status for check in services} == {Status.FAIL}
+
+
+def test_eos_front_ports_pattern(design: Design) -> None:
+    (spine1,) = [
+        c for c in generate(design, Target.PRODUCTION) if c.name == "interfaces" and c.devices == ("spine1",)
+    ]
+    assert spine1.inputs.port_pattern == "^Ethernet[1-9][0-9]*$"
+    up = {"is_up": True, "is_enabled": True}
+    answers = dict.fromkeys(
+        ("Ethernet1", "Ethernet2", "Ethernet3", "Ethernet4", "Management1", "Ethernet9"), up
+    )
+    result = spine1.run(Observations.from_json({"spine1 get_interfaces": answers}))
+    assert result.status is Status.FAIL
+    assert result.message == "spine1: Ethernet9 up but not in the design"
