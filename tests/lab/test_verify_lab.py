@@ -25,7 +25,7 @@ from network.lifecycle.cli import intended_configs
 from network.targets import Target, reach_for
 from network.verify import catalog as catalogs
 from network.verify.check import Check, CheckResult, Status
-from network.verify.reach import LiveReach
+from network.verify.reach import LiveReach, NornirConnections
 from network.verify.runner import run, select
 from tests.lab.conftest import Lab
 
@@ -49,7 +49,7 @@ class Applied:
 
     def restore(self, device: str) -> None:
         """Put the intended config back on `device` with a plain replace-commit."""
-        driver = self.nr.inventory.hosts[device].get_connection("napalm", self.nr.config)
+        driver = NornirConnections(self.nr).driver(device)
         driver.load_replace_candidate(config=self.configs[device])
         if driver.compare_config():
             driver.commit_config()
