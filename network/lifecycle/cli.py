@@ -14,8 +14,10 @@ from rich.table import Table
 from fundament import secrets
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
-from fundament.paths import build_dir, inventory_dir
+from fundament.paths import REPO_ROOT, build_dir, inventory_dir
+from inventory import DesignError
 from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from inventory.migrations import load_migrations
 from inventory.model import Design, Role
 from network.lifecycle.lock import ApplyLockedError, apply_lock
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
@@ -52,14 +54,29 @@ def _selection(design: Design, device: list[str] | None, role: Role | None, site
 
 
 def intended_configs(design: Design, target: Target, devices: list[str]) -> dict[str, str]:
-    """Rendered configs with secrets filled in: for sending to devices only, never to a file or screen."""
+    """Rendered configs with secrets filled in: for sending to devices only, never to a file or screen.
+
+    The whole design is what every migration together rolls out, so each config carries the record of
+    the migrations that concern its device: `migrate status` then agrees with a network built by apply.
+    """
     from network.facts import device_facts
+    from network.migrate.state import record
     from network.render import fill_secrets, render_device
     from network.targets import platform_for
 
     try:
+        migrations = load_migrations(REPO_ROOT / "migrations", design)
+    except DesignError as error:
+        raise _fail(str(error)) from None
+    try:
         return {
-            name: fill_secrets(render_device(device_facts(design, name), platform_for(design, target, name)))
+            name: fill_secrets(
+                render_device(
+                    device_facts(design, name),
+                    platform_for(design, target, name),
+                    record(m.id for m in migrations if name in m.devices),
+                )
+            )
             for name in devices
         }
     except secrets.SecretNotFoundError as error:

@@ -1,0 +1,133 @@
+"""The config lifecycle against the live lab: apply, plan, a deliberate change, rollback, and faults.
+
+The module applies the sample design first; every test leaves the lab at the design again.
+"""
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from inventory import load_design
+from network.lifecycle import stages
+from network.lifecycle.outcome import CheckVerdict, Status
+from network.targets import Target, nornir_for
+from tests.lab.conftest import Lab
+from tests.lab.fundament_cli import changed_lines, design_copy, fundament
+
+pytestmark = pytest.mark.lab
+
+TIMERS_CHANGED = {"routing": ("keepalive: 3\n    holdtime: 9", "keepalive: 5\n    holdtime: 15")}
+LEAF1_WRONG_ASN = {"devices": ("asn: 65101", "asn: 65111")}
+
+
+def _devices(result: subprocess.CompletedProcess[str]) -> dict[str, dict[str, Any]]:
+    assert result.stdout, result.stderr
+    return {entry["device"]: entry for entry in json.loads(result.stdout)["devices"]}
+
+
+@pytest.fixture(scope="module")
+def applied(lab: Lab) -> dict[str, dict[str, Any]]:
+    result = fundament("net", "apply", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return _devices(result)
+
+
+def test_apply_brings_every_device_to_the_design(applied: dict[str, dict[str, Any]], lab: Lab) -> None:
+    assert set(applied) == set(lab.nodes)
+    assert {entry["status"] for entry in applied.values()} <= {"applied", "unchanged"}
+
+
+def test_every_designed_bgp_session_is_up_after_apply(applied: dict[str, dict[str, Any]]) -> None:
+    result = fundament("net", "verify", "--tag", "bgp", "--json")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    sessions = [r for r in json.loads(result.stdout)["results"] if r["check"] == "bgp-session"]
+    assert len(sessions) == len(load_design().links)
+
+
+def test_plan_after_apply_shows_no_changes(applied: dict[str, dict[str, Any]]) -> None:
+    result = fundament("net", "plan", "--json")
+    assert result.returncode == 0, result.stdout
+    assert {entry["status"] for entry in _devices(result).values()} == {"unchanged"}
+
+
+def test_a_design_change_shows_exactly_that_diff(applied: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    changed = design_copy(tmp_path, **TIMERS_CHANGED)
+    result = fundament("net", "plan", "--device", "leaf1", "-i", str(changed), "--json")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert changed_lines(_devices(result)["leaf1"]["diff"]) == ["- timers bgp 3 9", "+ timers bgp 5 15"]
+
+
+def test_rollback_restores_the_previous_config(applied: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    changed = design_copy(tmp_path, **TIMERS_CHANGED)
+    pushed = fundament("net", "apply", "--device", "leaf1", "-i", str(changed), "--json")
+    assert _devices(pushed)["leaf1"]["status"] == "applied", pushed.stdout
+    assert fundament("net", "plan", "--device", "leaf1").returncode == 2
+    rolled = fundament("net", "rollback", "--device", "leaf1", "--json")
+    assert rolled.returncode == 0 and _devices(rolled)["leaf1"]["status"] == "rolled-back", rolled.stdout
+    assert fundament("net", "plan", "--device", "leaf1").returncode == 0
+
+
+def test_a_change_that_breaks_bgp_reverts_by_itself(
+    applied: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    broken = design_copy(tmp_path, **LEAF1_WRONG_ASN)
+    result = fundament("net", "apply", "--device", "leaf1", "-i", str(broken), "--check-wait", "30", "--json")
+    assert result.returncode == 1
+    leaf1 = _devices(result)["leaf1"]
+    assert leaf1["status"] == "reverted"
+    assert "leaf1" in leaf1["message"] and "spine1" in leaf1["message"], leaf1["message"]
+    assert fundament("net", "plan", "--device", "leaf1").returncode == 0, "leaf1 is back at the design"
+
+
+def test_an_unreachable_device_fails_alone_and_leaves_nothing_half_applied(
+    applied: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    changed = design_copy(tmp_path, **TIMERS_CHANGED)
+    container = "clab-fundament-acc-zuid"
+    subprocess.run(["docker", "pause", container], check=True)
+    try:
+        result = fundament(
+            "net", "apply", "--site", "sp-zuid", "-i", str(changed), "--check-wait", "20", "--json"
+        )
+    finally:
+        subprocess.run(["docker", "unpause", container], check=True)
+    devices = _devices(result)
+    assert result.returncode == 1
+    assert devices["acc-zuid"]["status"] == "failed"
+    assert "cannot connect to 172.20.20.34" in devices["acc-zuid"]["message"]
+    # wan-zuid committed, but its session to the frozen acc-zuid is down: its checks fail, so it reverted.
+    assert devices["wan-zuid"]["status"] == "reverted", devices["wan-zuid"]
+    plan = fundament("net", "plan", "--site", "sp-zuid", "--json")
+    assert {entry["status"] for entry in _devices(plan).values()} == {"unchanged"}, plan.stdout
+
+
+def test_a_config_the_device_rejects_fails_that_device_only(applied: dict[str, dict[str, Any]]) -> None:
+    design = load_design()
+    nr = nornir_for(design, Target.LAB, ["leaf1", "leaf2"])
+    running = {
+        name: multi[0].result
+        for name, multi in nr.run(
+            task=lambda task: task.host.get_connection("napalm", task.nornir.config).get_config(
+                retrieve="running"
+            )["running"]
+        ).items()
+    }
+    rejected = running["leaf1"].replace(
+        "router bgp 65101", "router bgp 65101\n neighbor eth1 remote-as banana"
+    )
+    configs = {"leaf1": rejected, "leaf2": running["leaf2"]}
+
+    def no_checks(devices: list[str]) -> dict[str, CheckVerdict]:
+        return {name: CheckVerdict(device=name, passed=True, summary="not judged") for name in devices}
+
+    try:
+        outcomes = {o.device: o for o in stages.apply(nr, configs, no_checks, revert_in=120)}
+    finally:
+        nr.close_connections(on_failed=True)
+    assert outcomes["leaf1"].status is Status.FAILED
+    assert "banana" in outcomes["leaf1"].message or "reject" in outcomes["leaf1"].message.lower()
+    assert outcomes["leaf2"].status is Status.UNCHANGED
+    assert fundament("net", "plan", "--device", "leaf1").returncode == 0, "leaf1 untouched"

@@ -1,0 +1,101 @@
+"""The sample rollout on a fresh lab: a canary that breaks BGP halts and reverts alone, every migration
+goes up and verifies, the record on the devices tells the truth, and down to zero restores the start."""
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inventory import load_design
+from network.lab import control
+from network.lifecycle import tasks
+from network.migrate.state import read_record
+from network.targets import Target, nornir_for
+from tests.lab.conftest import Lab
+from tests.lab.fundament_cli import design_copy, fundament
+
+pytestmark = pytest.mark.lab
+
+UNDERLAY = ("0001_beheer_en_hardening", "0002_rekencentrum_underlay")
+
+
+def running_configs() -> dict[str, str]:
+    design = load_design()
+    nr = nornir_for(design, Target.LAB, [device.name for device in design.devices])
+    try:
+        results = nr.run(task=tasks.running_config)
+    finally:
+        nr.close_connections(on_failed=True)
+    assert not results.failed, {name: str(r.exception) for name, r in results.failed_hosts.items()}
+    return {name: multi[0].result for name, multi in results.items()}
+
+
+def records() -> dict[str, tuple[str, ...]]:
+    return {name: read_record(config) for name, config in running_configs().items()}
+
+
+def migrate(*args: str) -> subprocess.CompletedProcess[str]:
+    return fundament("migrate", *args, "--check-wait", "60")
+
+
+@pytest.fixture(scope="module")
+def fresh_lab(lab: Lab) -> Iterator[dict[str, str]]:
+    """A freshly deployed lab and the running config of every device as it started."""
+    with control.lab_lock():
+        control.down(lab.design)
+        control.up(lab.design)
+    yield running_configs()
+
+
+def test_a_fresh_lab_has_no_migration_applied(fresh_lab: dict[str, str]) -> None:
+    result = fundament("migrate", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    assert {row["state"] for row in json.loads(result.stdout)["migrations"]} == {"pending"}
+
+
+def test_a_canary_that_breaks_bgp_halts_and_reverts_with_later_waves_untouched(
+    fresh_lab: dict[str, str], tmp_path: Path
+) -> None:
+    assert migrate("up", "--to", "0002").returncode == 0
+    before = running_configs()
+    broken = design_copy(tmp_path, devices=("asn: 65101", "asn: 65111"))
+    result = migrate("up", "--to", "0003", "-i", str(broken), "--json")
+    assert result.returncode == 1
+    steps = json.loads(result.stdout)["steps"]
+    assert [step["status"] for step in steps] == ["halted"]
+    assert "canary failed" in steps[0]["message"] and "leaf1" in steps[0]["message"]
+    assert {d["status"] for d in steps[0]["devices"]} == {"reverted"}
+    after = running_configs()
+    assert after == before, "canary reverted and the second wave never started"
+    assert {name for name, ids in records().items() if ids == UNDERLAY} == {
+        "spine1",
+        "spine2",
+        "leaf1",
+        "leaf2",
+        "bl1",
+        "bl2",
+    }
+
+
+def test_every_migration_goes_up_and_the_network_verifies(fresh_lab: dict[str, str]) -> None:
+    result = migrate("up", "--json")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert all(step["status"] == "done" for step in json.loads(result.stdout)["steps"])
+    verify = fundament("net", "verify", "--json")
+    assert verify.returncode in (0, 3), verify.stdout[-4000:]
+    status = json.loads(fundament("migrate", "status", "--json").stdout)
+    assert {row["state"] for row in status["migrations"]} == {"applied"}
+    assert fundament("net", "plan").returncode == 2, (
+        "migrated configs carry the record line net apply does not"
+    )
+
+
+def test_down_to_zero_returns_every_device_to_its_starting_config(fresh_lab: dict[str, str]) -> None:
+    result = migrate("down", "--to", "0", "--json")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    now = running_configs()
+    assert now == fresh_lab
+    status = json.loads(fundament("migrate", "status", "--json").stdout)
+    assert {row["state"] for row in status["migrations"]} == {"pending"}
