@@ -1,0 +1,151 @@
+"""The workplace PoC image, built for real: the default profile converges, is idempotent, passes every
+audit and is exported with its manifest; a broken control shows up as exactly that control failing;
+a failing build leaves nothing behind."""
+
+import hashlib
+import json
+import subprocess
+import sys
+import tarfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inventory import Design, load_design
+from inventory.model.workplace import Control
+from workplace import container
+from workplace.build import BuildError, BuildOutcome, build
+from workplace.manifest import Manifest
+
+pytestmark = pytest.mark.docker
+
+FUNDAMENT = str(Path(sys.executable).parent / "fundament")
+
+
+@pytest.fixture(scope="module")
+def design() -> Design:
+    return load_design()
+
+
+@pytest.fixture(scope="module")
+def built(design: Design) -> BuildOutcome:
+    return build(design)
+
+
+@pytest.fixture
+def pilot(built: BuildOutcome) -> Iterator[str]:
+    """A container started from the exported image, as a pilot team would start it."""
+    name = f"fundament-workplace-pilot-{uuid.uuid4().hex[:8]}"
+    container.docker("run", "--detach", "--name", name, "--cap-add", "NET_ADMIN", built.manifest.image)
+    yield name
+    container.remove(name)
+
+
+def _verify(target: str) -> tuple[int, dict[str, str]]:
+    """`fundament workplace verify --json`: exit code and status per control."""
+    result = subprocess.run(
+        [FUNDAMENT, "workplace", "verify", "--target", target, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    report = json.loads(result.stdout)
+    return result.returncode, {group["group"]: group["status"] for group in report["groups"]}
+
+
+def _balie_leftovers() -> tuple[set[str], set[str]]:
+    """Build containers and images of the balie profile on this machine."""
+    names = container.docker("ps", "--all", "--format", "{{.Names}}").split()
+    tags = container.docker(
+        "images", "--format", "{{.Repository}}:{{.Tag}}", "fundament/workplace-balie"
+    ).split()
+    return {name for name in names if name.startswith("fundament-workplace-balie-")}, set(tags)
+
+
+def test_default_profile_is_built_idempotent_and_passes_every_audit(built: BuildOutcome) -> None:
+    manifest = built.manifest
+    assert manifest.profile == "kantoor"
+    assert manifest.converge.changed > 0
+    assert manifest.idempotence.changed == 0
+    assert manifest.tests.failed == 0
+    audits = {record.control: record.audit for record in manifest.controls}
+    assert audits == {
+        control.value: "exception" if control == Control.USB_STORAGE else "pass" for control in Control
+    }
+
+
+def test_image_tarball_and_manifest_are_written(built: BuildOutcome) -> None:
+    manifest = built.manifest
+    assert Manifest.model_validate_json(built.manifest_path.read_text()) == manifest
+    digest = hashlib.sha256()
+    with built.tarball.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    assert digest.hexdigest() == manifest.tarball_sha256
+    with tarfile.open(built.tarball) as archive:
+        saved = json.load(archive.extractfile("manifest.json"))  # type: ignore[arg-type]
+    assert saved[0]["RepoTags"] == [manifest.image]
+    assert (
+        container.docker("image", "inspect", "--format", "{{.Id}}", manifest.image).strip()
+        == manifest.image_id
+    )
+
+
+def test_manifest_lists_the_software_and_no_server_services(built: BuildOutcome) -> None:
+    packages = built.manifest.packages
+    for wanted in (
+        "firefox-esr",
+        "abiword",
+        "evince",
+        "openconnect",
+        "cups-client",
+        "orca",
+        "magnus",
+        "auditd",
+    ):
+        assert wanted in packages, wanted
+    assert not {"avahi-daemon", "cups-daemon", "telnet", "rpcbind"} & packages.keys()
+
+
+@pytest.mark.parametrize(
+    ("setting", "control"),
+    [
+        ("PermitRootLogin yes", Control.SSHD_ROOT_LOGIN),
+        ("PasswordAuthentication yes", Control.SSHD_KEYS_ONLY),
+    ],
+)
+def test_verify_reports_exactly_the_broken_control(pilot: str, setting: str, control: Control) -> None:
+    status, groups = _verify(f"docker://{pilot}")
+    assert status == 0
+    assert set(groups.values()) == {"pass", "exception"}
+    # An earlier drop-in wins in sshd: the way a local "fix" would quietly re-enable it.
+    container.docker("exec", pilot, "sh", "-c", f"echo '{setting}' > /etc/ssh/sshd_config.d/00-local.conf")
+    status, groups = _verify(f"docker://{pilot}")
+    assert status == 1
+    assert [name for name, result in groups.items() if result == "fail"] == [control.value]
+
+
+def test_a_failing_build_leaves_nothing_behind(
+    design: Design, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUNDAMENT_BUILD_DIR", str(tmp_path))
+    assert design.workplace is not None
+    profile = design.workplace.profile("balie").model_copy(update={"locale": "xx_XX.UTF-8"})
+    broken = design.model_copy(
+        update={
+            "workplace": design.workplace.model_copy(
+                update={"profiles": [profile], "default_profile": "balie"}
+            )
+        }
+    )
+    containers_before, images_before = _balie_leftovers()
+    with pytest.raises(BuildError, match=r"the playbook failed: Base \| Generate the locale"):
+        build(broken)
+    assert _balie_leftovers() == (containers_before, images_before)
+    out = tmp_path / "workplace" / "balie"
+    assert not (out / "manifest.json").exists()
+    assert list(out.glob("*.tar")) == []
+    assert (out / "runner" / "artifacts" / "converge" / "stdout").is_file()
