@@ -8,6 +8,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +24,7 @@ from fundament.paths import REPO_ROOT, state_dir
 from inventory.model import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.ready import wait_until_ready
-from network.lab.topology import LAB_NAME, LabImages, LabNode, lab_nodes, render
+from network.lab.topology import LAB_NAME, MGMT_NETWORK, LabImages, LabNode, lab_nodes, render
 
 # ci/bootstrap-lab.sh builds containerlab here; a shell that did not source the script lacks it on PATH.
 _GO_BIN = Path.home() / "go" / "bin"
@@ -63,13 +67,18 @@ def _environment() -> dict[str, str]:
     }
 
 
-def _containerlab(*args: str) -> subprocess.CompletedProcess[str]:
+def containerlab(*args: str) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("containerlab", path=_environment()["PATH"])
     if binary is None:
         raise LabError("containerlab is not installed: run ci/bootstrap-lab.sh")
     return subprocess.run(
         [binary, *args], cwd=lab_dir(), env=_environment(), capture_output=True, text=True, check=False
     )
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = (result.stderr + result.stdout).strip().splitlines()
+    return lines[-1].strip() if lines else f"exit {result.returncode}"
 
 
 def _fail(action: str, result: subprocess.CompletedProcess[str]) -> LabError:
@@ -149,6 +158,26 @@ class UpResult:
     nodes: list[LabNode]
 
 
+def _mgmt_network_exists() -> bool:
+    result = subprocess.run(["docker", "network", "inspect", MGMT_NETWORK], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+def _ready_once_cabled(
+    nodes: list[LabNode], timeout: float, on_ready: Callable[[LabNode], None], stop: threading.Event
+) -> dict[str, str]:
+    """Readiness checks that may start while containerlab still deploys.
+
+    They wait for the management network first: until its bridge exists, the nodes' addresses would be
+    routed off this machine.
+    """
+    deadline = time.monotonic() + timeout
+    while not _mgmt_network_exists():
+        if stop.wait(0.2) or time.monotonic() > deadline:
+            return {node.name: "management network not created" for node in nodes}
+    return wait_until_ready(nodes, deadline - time.monotonic(), on_ready, stop=stop)
+
+
 def up(design: Design, timeout: float = 180.0) -> UpResult:
     """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready."""
     with lab_lock():
@@ -160,17 +189,40 @@ def up(design: Design, timeout: float = 180.0) -> UpResult:
         states = {entry.state for entry in status(design)}
         stamp = _deployed_stamp()
         already_up = states == {NodeState.RUNNING} and stamp.exists() and stamp.read_text() == digest
-        if not already_up:
-            stamp.unlink(missing_ok=True)
-            with progress(f"containerlab deploy ({len(nodes)} nodes)") as step:
-                step.note(str(path))
-                # --reconfigure replaces whatever remains of an earlier, different deployment of the lab.
-                result = _containerlab("deploy", "--reconfigure", "-t", str(path))
-                if result.returncode != 0:
-                    raise _fail("containerlab deploy", result)
-                step.note("deployed")
-        with progress("nodes ready (ssh login, FRR daemons)", total=len(nodes)) as step:
-            not_ready = wait_until_ready(nodes, timeout, on_ready=lambda node: step.advance(node.name))
+        # With no container of the lab left, whatever answers at a node's address is the new node, so the
+        # readiness checks run while containerlab deploys; otherwise they would find the old containers.
+        overlap = states == {NodeState.ABSENT}
+        stop = threading.Event()
+        with (
+            progress(f"lab up ({len(nodes)} nodes ready)", total=len(nodes)) as step,
+            ThreadPoolExecutor(max_workers=1) as background,
+        ):
+
+            def ready(node: LabNode) -> None:
+                step.advance(node.name)
+
+            checks = background.submit(_ready_once_cabled, nodes, timeout, ready, stop) if overlap else None
+            try:
+                if not already_up:
+                    stamp.unlink(missing_ok=True)
+                    step.note(f"containerlab deploy {path}")
+                    # --reconfigure replaces whatever remains of an earlier, different deployment.
+                    result = containerlab("deploy", "--reconfigure", "-t", str(path))
+                    if result.returncode != 0:
+                        # containerlab now and then fails to wire a link on a busy machine ("Link not
+                        # found"); a second deploy replaces the half-built lab. The early checks may have
+                        # seen containers of the failed attempt, so they start over afterwards.
+                        stop.set()
+                        checks = None
+                        step.note(f"containerlab deploy failed ({_last_line(result)}); deploying again")
+                        result = containerlab("deploy", "--reconfigure", "-t", str(path))
+                    if result.returncode != 0:
+                        raise _fail("containerlab deploy", result)
+                    step.note("deployed; waiting for the nodes")
+            except BaseException:
+                stop.set()
+                raise
+            not_ready = checks.result() if checks else wait_until_ready(nodes, timeout, ready)
         if not_ready:
             details = "; ".join(f"{name}: {reason}" for name, reason in sorted(not_ready.items()))
             raise LabError(
@@ -184,7 +236,7 @@ def down(design: Design) -> None:
     """Destroy the lab, its management network and containerlab's lab directory."""
     path = write_topology(design)
     with lab_lock(), progress("containerlab destroy") as step:
-        result = _containerlab("destroy", "--cleanup", "-t", str(path))
+        result = containerlab("destroy", "--cleanup", "-t", str(path))
         if result.returncode != 0:
             raise _fail("containerlab destroy", result)
         step.note("destroyed")

@@ -1,6 +1,7 @@
 """Readiness of lab nodes, judged the way the later stages use them: an SSH login with the lab credentials,
 then the daemons the node must run (FRR's on switches, lldpd everywhere)."""
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -68,13 +69,15 @@ def wait_until_ready(
     nodes: Sequence[LabNode],
     timeout: float,
     on_ready: Callable[[LabNode], None] = lambda node: None,
-    interval: float = 1.0,
+    interval: float = 0.5,
+    stop: threading.Event | None = None,
 ) -> dict[str, str]:
-    """Probe every node until it is ready or `timeout` seconds have passed.
+    """Probe every node until it is ready, `timeout` seconds have passed or `stop` is set.
 
     Returns the nodes that did not become ready, each with the last reason; empty when all are ready.
     """
     deadline = time.monotonic() + timeout
+    stopped = stop or threading.Event()
 
     def wait(node: LabNode) -> str | None:
         while True:
@@ -82,9 +85,8 @@ def wait_until_ready(
             if reason is None:
                 on_ready(node)
                 return None
-            if time.monotonic() + interval > deadline:
+            if time.monotonic() + interval > deadline or stopped.wait(interval):
                 return reason
-            time.sleep(interval)
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(nodes), 32))) as pool:
         reasons = dict(zip((node.name for node in nodes), pool.map(wait, nodes), strict=True))

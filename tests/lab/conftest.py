@@ -2,9 +2,11 @@
 
 The fixture brings the sample lab up with `fundament lab up`'s own code (a quick readiness check when it
 already runs) and destroys it when the session ends, unless FUNDAMENT_KEEP_LAB=1, or another test session
-on this machine still uses it: sessions register a lease, and the last one out tears the lab down.
+on this machine still uses it: every session holds a locked lease file, and the last one out tears the
+lab down (a crashed session's lock vanishes with its process).
 """
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -45,38 +47,39 @@ class Lab:
         return lab_nornir(self.design)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _held_by_another_session(lease: Path) -> bool:
+    """A session holds an flock on its lease while it runs; the kernel drops it when the process ends."""
+    with lease.open("a") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
 
 
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
     design = load_design()
-    lease = _LEASES / str(os.getpid())
-    with control.lab_lock():
+    _LEASES.mkdir(exist_ok=True)
+    # The lease exists before the lab is brought up, so no other session's teardown can take it away.
+    with tempfile.NamedTemporaryFile(dir=_LEASES, prefix="session-", suffix=".lease") as lease:
+        fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
         try:
             control.up(design)
         except control.LabError as error:
             pytest.fail(f"the lab did not come up: {error}", pytrace=False)
-        _LEASES.mkdir(exist_ok=True)
-        lease.touch()
-    nodes = lab_nodes(design)
-    yield Lab(
-        design=design,
-        nodes={node.name: node for node in nodes if node.kind is NodeKind.SWITCH},
-        hosts={node.name: node for node in nodes if node.kind is NodeKind.HOST},
-    )
+        nodes = lab_nodes(design)
+        yield Lab(
+            design=design,
+            nodes={node.name: node for node in nodes if node.kind is NodeKind.SWITCH},
+            hosts={node.name: node for node in nodes if node.kind is NodeKind.HOST},
+        )
     with control.lab_lock():
-        lease.unlink(missing_ok=True)
-        for other in _LEASES.iterdir():
-            if other.name.isdigit() and not _alive(int(other.name)):
+        in_use = False
+        for other in _LEASES.glob("session-*.lease"):
+            if _held_by_another_session(other):
+                in_use = True
+            else:
                 other.unlink(missing_ok=True)
-        in_use = any(_LEASES.iterdir())
         if os.environ.get("FUNDAMENT_KEEP_LAB") != "1" and not in_use:
             control.down(design)
