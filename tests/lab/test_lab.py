@@ -8,7 +8,10 @@ import time
 
 import pytest
 from nornir.core.task import Result, Task
+from typer.testing import CliRunner
 
+from fundament.cli import app
+from fundament.images import ImageBuildError, ImageRecipe, ensure_image, image_exists
 from inventory import load_design
 from network.lab import control
 from network.lab.ready import FRR_DAEMONS, lab_credentials
@@ -128,3 +131,20 @@ def test_nornir_reaches_every_switch_with_the_frr_driver(lab: Lab) -> None:
     nornir.close_connections()
     assert not results.failed, {name: str(r.exception) for name, r in results.items() if r.failed}
     assert {name: r.result["hostname"] for name, r in results.items()} == {name: name for name in SWITCHES}
+
+
+def test_status_command_reports_every_node_running(lab: Lab) -> None:
+    result = CliRunner().invoke(app, ["lab", "status", "--json"])
+    assert result.exit_code == 0, result.output
+    report = {entry["name"]: entry for entry in json.loads(result.stdout)}
+    assert set(report) == set(lab.nodes) | set(lab.hosts)
+    assert {entry["state"] for entry in report.values()} == {"running"}
+    assert report["spine1"]["mgmt_ipv4"] == str(lab.nodes["spine1"].mgmt_ipv4)
+
+
+@pytest.mark.docker
+def test_a_failed_image_build_tags_nothing() -> None:
+    recipe = ImageRecipe(name="fundament/test-broken", setup="echo half-way; exit 3")
+    with pytest.raises(ImageBuildError, match=r"setup script failed \(exit 3\)"):
+        ensure_image(recipe)
+    assert not image_exists(recipe.reference)

@@ -9,8 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from fundament.cli import app
 from inventory import Design
+from network.lab.images import HOST, SWITCH
 from network.lab.topology import (
     CAPABILITIES,
     LAB_NAME,
@@ -19,7 +22,7 @@ from network.lab.topology import (
     render,
     topology,
 )
-from tests.unit.lab.conftest import IMAGES
+from tests.unit.lab.conftest import IMAGES, SAMPLE
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "fundament.clab.yml"
@@ -123,3 +126,12 @@ def test_a_full_management_subnet_is_an_error(design: Design) -> None:
     tiny = design.management.model_copy(update={"subnet": ipaddress.IPv4Network("172.20.20.0/29")})
     with pytest.raises(ValueError, match="no address left for test host h-ot"):
         endpoint_mgmt_addresses(design.model_copy(update={"management": tiny}))
+
+
+def test_topology_command_writes_the_file_with_the_recipes_image_tags(tmp_path: Path) -> None:
+    output = tmp_path / "lab.clab.yml"
+    result = CliRunner().invoke(app, ["lab", "topology", "-i", str(SAMPLE), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    nodes = yaml.safe_load(output.read_text())["topology"]["nodes"]
+    assert nodes["spine1"]["image"] == SWITCH.reference
+    assert nodes["h-srv1"]["image"] == HOST.reference
