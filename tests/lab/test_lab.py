@@ -3,6 +3,7 @@ test hosts carry their design address, `up` on a running lab changes nothing, an
 
 import json
 import os
+import shlex
 import subprocess
 import time
 
@@ -148,3 +149,40 @@ def test_a_failed_image_build_tags_nothing() -> None:
     with pytest.raises(ImageBuildError, match=r"setup script failed \(exit 3\)"):
         ensure_image(recipe)
     assert not image_exists(recipe.reference)
+
+
+IFUPDOWN2_TEST = """\
+auto fdtestvx
+iface fdtestvx
+    vxlan-id 16000001
+    vxlan-local-tunnelip 192.0.2.1
+    bridge-learning off
+    mtu 9000
+
+auto fdtestbr
+iface fdtestbr
+    bridge-ports fdtestvx
+    bridge-stp off
+    mtu 9000
+"""
+
+
+def test_ifupdown2_applies_bridges_and_vxlan_in_the_unprivileged_switch(lab: Lab) -> None:
+    """The lab platform's interface config (ifupdown2) works without --privileged, MTU included (that
+    needs the writable /sys the entry point provides). A file of its own, so the node's config stays."""
+    node = SWITCHES[0]
+    path = "/tmp/fundament-ifupdown2-test"
+    write = f"printf %s {shlex.quote(IFUPDOWN2_TEST)} >{path}"
+    try:
+        _, output = lab.ssh(node, f"{write} && sudo -n ifup -i {path} -a 2>&1; echo rc=$?")
+        assert output.strip().endswith("rc=0"), output
+        assert "error" not in output.lower() and "warning" not in output.lower(), output
+        status, output = lab.ssh(node, "ip -d -o link show fdtestvx && ip -o link show fdtestbr")
+        assert status == 0, output
+        vxlan, bridge = output.splitlines()
+        assert "vxlan id 16000001" in vxlan and "master fdtestbr" in vxlan and "mtu 9000" in vxlan
+        assert "mtu 9000" in bridge
+    finally:
+        lab.ssh(node, f"sudo -n ifdown -i {path} -a; rm -f {path}")
+    status, _ = lab.ssh(node, "ip link show fdtestbr")
+    assert status != 0, "ifdown left the bridge behind"
