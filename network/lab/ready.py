@@ -26,15 +26,15 @@ def lab_credentials() -> tuple[str, str]:
     return user, password
 
 
-def run_over_ssh(node: LabNode, command: str, timeout: float = 5.0) -> tuple[int, str]:
-    """Log in to `node` with the lab credentials and run `command`: (exit status, stdout)."""
+def open_ssh(address: str, timeout: float = 5.0) -> paramiko.SSHClient:
+    """An SSH session to a lab node as the lab user; close it when done."""
     user, password = lab_credentials()
     client = paramiko.SSHClient()
     # Host keys are made fresh in every container at start; there is nothing to pin them against.
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
     try:
         client.connect(
-            str(node.mgmt_ipv4),
+            address,
             username=user,
             password=password,
             timeout=timeout,
@@ -43,6 +43,16 @@ def run_over_ssh(node: LabNode, command: str, timeout: float = 5.0) -> tuple[int
             allow_agent=False,
             look_for_keys=False,
         )
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def run_over_ssh(node: LabNode, command: str, timeout: float = 5.0) -> tuple[int, str]:
+    """Log in to `node` with the lab credentials and run `command`: (exit status, stdout)."""
+    client = open_ssh(str(node.mgmt_ipv4), timeout)
+    try:
         _, stdout, _ = client.exec_command(command, timeout=timeout)
         output = stdout.read().decode(errors="replace")
         return stdout.channel.recv_exit_status(), output
