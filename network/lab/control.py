@@ -68,9 +68,11 @@ def _environment() -> dict[str, str]:
 
 
 def containerlab(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run containerlab in the lab directory, where it puts its own lab directory next to the file."""
     binary = shutil.which("containerlab", path=_environment()["PATH"])
     if binary is None:
         raise LabError("containerlab is not installed: run ci/bootstrap-lab.sh")
+    lab_dir().mkdir(parents=True, exist_ok=True)
     return subprocess.run(
         [binary, *args], cwd=lab_dir(), env=_environment(), capture_output=True, text=True, check=False
     )
