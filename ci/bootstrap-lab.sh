@@ -32,19 +32,21 @@ if [[ $(clab_field version) != "$CLAB_VERSION" || $(clab_field commit) != "$buil
   # `go mod download` fetches the exact version without the @v/list call that `go install` makes for
   # its deprecation check, which some proxies refuse (403).
   go mod download "$CLAB_MODULE@v$CLAB_VERSION" || die "cannot download containerlab v$CLAB_VERSION from the Go module proxy"
-  src=$(mktemp -d /tmp/containerlab-src.XXXXXX)
-  trap 'rm -rf "$src"' EXIT
-  cp -r "$(go env GOMODCACHE)/$CLAB_MODULE@v$CLAB_VERSION/." "$src"
-  chmod -R u+w "$src"
-  for patch_file in "${patches[@]}"; do
-    patch -s -d "$src" -p1 <"$patch_file" || die "patch $patch_file does not apply to containerlab $CLAB_VERSION"
-  done
-  mkdir -p "$gobin"
-  (cd "$src" && CGO_ENABLED=0 go build -trimpath \
-    -ldflags "-s -w -X $CLAB_MODULE/cmd.Version=$CLAB_VERSION -X $CLAB_MODULE/cmd.commit=$build_id" \
-    -o "$gobin/containerlab" .) || die "building containerlab failed"
-  rm -rf "$src"
-  trap - EXIT
+  # A subshell, so the clean-up trap stays out of the shell of whoever sources this script.
+  (
+    src=$(mktemp -d /tmp/containerlab-src.XXXXXX)
+    trap 'rm -rf "$src"' EXIT
+    cp -r "$(go env GOMODCACHE)/$CLAB_MODULE@v$CLAB_VERSION/." "$src"
+    chmod -R u+w "$src"
+    for patch_file in "${patches[@]}"; do
+      patch -s -d "$src" -p1 <"$patch_file" || die "patch $patch_file does not apply to containerlab $CLAB_VERSION"
+    done
+    mkdir -p "$gobin"
+    cd "$src"
+    CGO_ENABLED=0 go build -trimpath \
+      -ldflags "-s -w -X $CLAB_MODULE/cmd.Version=$CLAB_VERSION -X $CLAB_MODULE/cmd.commit=$build_id" \
+      -o "$gobin/containerlab" . || die "building containerlab failed"
+  ) || exit 1
   [[ $(clab_field commit) == "$build_id" ]] || die "containerlab at $(command -v containerlab) is not the build just made"
 fi
 
