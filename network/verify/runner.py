@@ -63,8 +63,8 @@ class Run(BaseModel):
             return f"no retries needed (failed checks would be retried for up to {self.wait:g} s)"
         converged = sum(1 for result in retried if result.status not in RETRIED)
         return (
-            f"retried {len(retried)} failed checks for {self.waited:.0f} s of at most {self.wait:g} s; "
-            f"{converged} passed on a retry"
+            f"retried {len(retried)} failed checks during {self.waited:.0f} s (no new retry after "
+            f"{self.wait:g} s); {converged} passed on a retry"
         )
 
 
