@@ -35,7 +35,8 @@ if [ -x /usr/lib/frr/frrinit.sh ]; then
   # ifupdown2 locks /run/network/.lock and takes a missing directory for "another instance is running".
   mkdir -p /run/network
   if [ ! -f /etc/frr/frr.conf ]; then
-    printf 'hostname %s\nservice integrated-vtysh-config\n!\n' "$(hostname)" >/etc/frr/frr.conf
+    # The design's day-0 config (no migration applied), so the lab starts where `migrate down --to 0` ends.
+    printf 'hostname %s\nlog syslog informational\nservice integrated-vtysh-config\n!\n' "$(hostname)" >/etc/frr/frr.conf
     chown frr:frr /etc/frr/frr.conf
   fi
   /usr/lib/frr/frrinit.sh start
