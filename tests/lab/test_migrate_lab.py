@@ -40,6 +40,9 @@ def migrate(*args: str) -> subprocess.CompletedProcess[str]:
     return fundament("migrate", *args, "--check-wait", "60")
 
 
+BASELINE_FILES = "cat /etc/issue.net; ls /etc/ssh/sshd_config.d"
+
+
 @pytest.fixture(scope="module")
 def fresh_lab(lab: Lab) -> Iterator[dict[str, str]]:
     """A freshly deployed lab and the running config of every device as it started."""
@@ -49,7 +52,13 @@ def fresh_lab(lab: Lab) -> Iterator[dict[str, str]]:
     yield running_configs()
 
 
-def test_a_fresh_lab_has_no_migration_applied(fresh_lab: dict[str, str]) -> None:
+@pytest.fixture(scope="module")
+def fresh_files(fresh_lab: dict[str, str], lab: Lab) -> str:
+    """The files the baseline migration takes over, as the fresh lab has them (on one switch)."""
+    return lab.ssh("leaf1", BASELINE_FILES)[1]
+
+
+def test_a_fresh_lab_has_no_migration_applied(fresh_lab: dict[str, str], fresh_files: str) -> None:
     result = fundament("migrate", "status", "--json")
     assert result.returncode == 0, result.stderr
     assert {row["state"] for row in json.loads(result.stdout)["migrations"]} == {"pending"}
@@ -92,10 +101,14 @@ def test_every_migration_goes_up_and_the_network_verifies(fresh_lab: dict[str, s
     )
 
 
-def test_down_to_zero_returns_every_device_to_its_starting_config(fresh_lab: dict[str, str]) -> None:
+def test_down_to_zero_returns_every_device_to_its_starting_config(
+    fresh_lab: dict[str, str], fresh_files: str, lab: Lab
+) -> None:
+    assert "Toegang uitsluitend" in lab.ssh("leaf1", "cat /etc/issue.net")[1], "baseline is up"
     result = migrate("down", "--to", "0", "--json")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     now = running_configs()
     assert now == fresh_lab
+    assert lab.ssh("leaf1", BASELINE_FILES)[1] == fresh_files, "banner and sshd drop-in as they were"
     status = json.loads(fundament("migrate", "status", "--json").stdout)
     assert {row["state"] for row in status["migrations"]} == {"pending"}

@@ -15,7 +15,10 @@
 # A configuration directory (the candidate, the rollback point) holds `interfaces`, `frr.conf` and
 # `files.list`: one line "N<TAB>PATH" per further whole file, its content in files/N; a missing
 # files/N means PATH did not exist (in a rollback point) and is removed when that point is applied.
-# $STATE/managed.list is the files.list of the configuration applied last.
+# $STATE/managed.list is the files.list of the configuration applied last. $STATE/pristine/ keeps each
+# further file as it was before napalm-frr first wrote it (PATH with / as %, or PATH.absent): a replace
+# whose candidate no longer carries a file puts that original back, as a NOS returns dropped lines to
+# their defaults.
 set -u
 STATE=/var/lib/napalm-frr
 CAND=$STATE/candidate
@@ -56,7 +59,12 @@ apply_dir() {
     chmod 640 /etc/frr/frr.conf
     sshd_changed=""
     : >"$STATE/managed.list.new"
+    mkdir -p "$STATE/pristine"
     while IFS="$TAB" read -r n path; do
+        keep=$STATE/pristine/$(printf '%s' "$path" | tr / %)
+        if [ ! -e "$keep" ] && [ ! -e "$keep.absent" ]; then
+            if [ -f "$path" ]; then cp -p "$path" "$keep"; else : >"$keep.absent"; fi
+        fi
         if [ -f "$dir/files/$n" ]; then
             install -D -m 644 "$dir/files/$n" "$path.napalm-frr" && mv "$path.napalm-frr" "$path" || return 1
             printf '%s\t%s\n' "$n" "$path" >>"$STATE/managed.list.new"
@@ -65,6 +73,18 @@ apply_dir() {
         fi
         case $path in /etc/ssh/*) sshd_changed=yes ;; esac
     done <"$dir/files.list"
+    # Files the last configuration managed and this one does not: back to how they were at first.
+    cut -f2 "$STATE/managed.list" 2>/dev/null | while read -r path; do
+        cut -f2 "$dir/files.list" | grep -qxF "$path" && continue
+        keep=$STATE/pristine/$(printf '%s' "$path" | tr / %)
+        if [ -f "$keep" ]; then
+            cp -p "$keep" "$path" || exit 1
+        else
+            rm -f "$path"
+        fi
+        echo "restored $path" >>"$LOG"
+    done || return 1
+    grep -q '^restored /etc/ssh/' "$LOG" && sshd_changed=yes
     mv "$STATE/managed.list.new" "$STATE/managed.list"
     if [ -n "$sshd_changed" ]; then
         echo "== sshd -t and reload" >>"$LOG"
