@@ -3,6 +3,7 @@ to containerlab and Docker about the lab."""
 
 import functools
 import hashlib
+import ipaddress
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ from fundament.paths import REPO_ROOT, state_dir
 from inventory.model import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.ready import wait_until_ready
-from network.lab.topology import LAB_NAME, MGMT_NETWORK, LabImages, LabNode, lab_nodes, render
+from network.lab.topology import LabImages, LabNode, lab_name, lab_nodes, mgmt_network, render
 
 # ci/bootstrap-lab.sh builds containerlab here; a shell that did not source the script lacks it on PATH.
 _GO_BIN = Path.home() / "go" / "bin"
@@ -40,19 +41,23 @@ def lab_dir() -> Path:
 
 
 def topology_file() -> Path:
-    return lab_dir() / f"{LAB_NAME}.clab.yml"
+    return lab_dir() / f"{lab_name()}.clab.yml"
 
 
 def clab_dir() -> Path:
     """containerlab's own output for the lab (generated inventories, topology data), next to the file."""
-    return lab_dir() / f"clab-{LAB_NAME}"
+    return lab_dir() / f"clab-{lab_name()}"
+
+
+def lab_lock() -> FileLock:
+    """One deploy or destroy of the lab at a time on this machine: its name, containers and addresses
+    are machine-wide. Re-entrant, so a caller may hold it around `up` or `down`."""
+    return _lock(lab_name())
 
 
 @functools.cache
-def lab_lock() -> FileLock:
-    """One deploy or destroy at a time on this machine: the lab's name, containers and addresses are
-    machine-wide. Re-entrant, so a caller may hold it around `up` or `down`."""
-    return FileLock(str(Path(tempfile.gettempdir()) / f"fundament-lab-{LAB_NAME}.lock"))
+def _lock(name: str) -> FileLock:
+    return FileLock(str(Path(tempfile.gettempdir()) / f"fundament-lab-{name}.lock"))
 
 
 def _deployed_stamp() -> Path:
@@ -160,8 +165,34 @@ class UpResult:
     nodes: list[LabNode]
 
 
+def docker_subnets() -> list[ipaddress.IPv4Network]:
+    """The IPv4 subnets of this machine's Docker networks (a lab's management subnet must be free)."""
+    ids = subprocess.run(["docker", "network", "ls", "-q"], capture_output=True, text=True, check=True).stdout
+    result = subprocess.run(
+        [
+            "docker",
+            "network",
+            "inspect",
+            "--format",
+            "{{range .IPAM.Config}}{{.Subnet}} {{end}}",
+            *ids.split(),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    subnets = []
+    for text in result.stdout.split():
+        network = ipaddress.ip_network(text, strict=False)
+        if isinstance(network, ipaddress.IPv4Network):
+            subnets.append(network)
+    return subnets
+
+
 def _mgmt_network_exists() -> bool:
-    result = subprocess.run(["docker", "network", "inspect", MGMT_NETWORK], capture_output=True, check=False)
+    result = subprocess.run(
+        ["docker", "network", "inspect", mgmt_network()], capture_output=True, check=False
+    )
     return result.returncode == 0
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from inventory.model import Design, LinkKind, Platform
 from inventory.types import Model
+from network.lab.topology import mgmt_network
 
 
 class Gap(Model):
@@ -99,7 +100,7 @@ def gaps(design: Design) -> list[Gap]:
             feature="Management VRF",
             production="management interface and services in a dedicated management VRF "
             f"({design.management.subnet})",
-            lab="eth0 in the default VRF on containerlab's management network fundament-mgmt "
+            lab=f"eth0 in the default VRF on containerlab's management network {mgmt_network()} "
             f"({design.management.subnet}); no VRF devices",
             affects=[d.name for d in design.devices],
         )

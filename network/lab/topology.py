@@ -4,7 +4,10 @@ Every design device becomes a switch node, every design endpoint a test host cab
 The file is plain containerlab input: anyone with the two images can deploy it by hand.
 """
 
+import hashlib
 import ipaddress
+import os
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -13,8 +16,6 @@ import yaml
 
 from inventory.model import Design
 
-LAB_NAME = "fundament"
-MGMT_NETWORK = "fundament-mgmt"
 # Unprivileged on purpose: `--privileged` fails on these machines and a lab node needs no more than this.
 CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
 # Docker disables IPv6 in containers, and BGP unnumbered runs over IPv6 link-local addresses; /proc/sys
@@ -31,6 +32,22 @@ LAB_ENV = {
     "FUNDAMENT_LAB_USER": "${FUNDAMENT_LAB_USER:=fundament}",
     "FUNDAMENT_LAB_PASSWORD": "${FUNDAMENT_LAB_PASSWORD:=fundament-lab}",
 }
+
+
+def lab_name() -> str:
+    """containerlab's name for the lab, the prefix of its containers: FUNDAMENT_LAB_NAME or "fundament".
+
+    Labs of different names (and designs with different management subnets) run side by side.
+    """
+    name = os.environ.get("FUNDAMENT_LAB_NAME", "fundament")
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", name):
+        raise ValueError(f"FUNDAMENT_LAB_NAME={name!r}: use lower-case letters, digits and dashes")
+    return name
+
+
+def mgmt_network() -> str:
+    """The Docker network containerlab creates for the lab's management addresses."""
+    return f"{lab_name()}-mgmt"
 
 
 class NodeKind(StrEnum):
@@ -59,7 +76,7 @@ class LabNode:
     @property
     def container(self) -> str:
         """containerlab's container name for the node."""
-        return f"clab-{LAB_NAME}-{self.name}"
+        return f"clab-{lab_name()}-{self.name}"
 
 
 def endpoint_mgmt_addresses(design: Design) -> dict[str, ipaddress.IPv4Address]:
@@ -95,6 +112,11 @@ def lab_nodes(design: Design) -> list[LabNode]:
     return nodes
 
 
+def _host_interface(device: str, interface: str) -> str:
+    """A name for the machine-side end of an unused access port: unique per lab, within Linux's 15."""
+    return "fl" + hashlib.sha256(f"{lab_name()}/{device}/{interface}".encode()).hexdigest()[:12]
+
+
 def topology(design: Design, images: LabImages) -> dict[str, Any]:
     """The containerlab topology as data (see `render` for the file)."""
     nodes: dict[str, Any] = {}
@@ -115,15 +137,31 @@ def topology(design: Design, images: LabImages) -> dict[str, Any]:
         # Runs after containerlab has cabled the node, when eth1 exists.
         nodes[endpoint.name]["exec"] = [f"ip address add {endpoint.ipv4} dev eth1"]
 
-    links = [{"endpoints": [f"{end.device}:{end.interface}" for end in link.ends]} for link in design.links]
+    links: list[dict[str, Any]] = [
+        {"endpoints": [f"{end.device}:{end.interface}" for end in link.ends]} for link in design.links
+    ]
     links += [
         {"endpoints": [f"{endpoint.name}:eth1", f"{endpoint.attach.device}:{endpoint.attach.interface}"]}
         for endpoint in design.endpoints
     ]
+    # An access port with no test host behind it must still exist on the switch, as on the hardware, so
+    # the segment's bridge can enslave it. The kernel has no dummy interfaces: a veth whose other end
+    # stays on this machine, unconnected, stands in.
+    cabled = {(endpoint.attach.device, endpoint.attach.interface) for endpoint in design.endpoints}
+    links += [
+        {
+            "type": "host",
+            "endpoint": {"node": device.name, "interface": port.interface},
+            "host-interface": _host_interface(device.name, port.interface),
+        }
+        for device in design.devices
+        for port in device.access_ports
+        if (device.name, port.interface) not in cabled
+    ]
     return {
-        "name": LAB_NAME,
+        "name": lab_name(),
         "mgmt": {
-            "network": MGMT_NETWORK,
+            "network": mgmt_network(),
             "ipv4-subnet": str(design.management.subnet),
             "ipv4-gw": str(design.management.gateway),
         },

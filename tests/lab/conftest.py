@@ -20,9 +20,9 @@ from inventory import Design, load_design
 from network.lab import control
 from network.lab.nornir_inventory import lab_nornir
 from network.lab.ready import run_over_ssh
-from network.lab.topology import LabNode, NodeKind, lab_nodes
+from network.lab.topology import LabNode, NodeKind, lab_name, lab_nodes
 
-_LEASES = Path(tempfile.gettempdir()) / "fundament-lab-sessions"
+_LEASES = Path(tempfile.gettempdir()) / f"{lab_name()}-lab-sessions"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from inventory import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.topology import (
     CAPABILITIES,
-    LAB_NAME,
     endpoint_mgmt_addresses,
     lab_nodes,
     render,
@@ -46,7 +45,7 @@ def test_topology_passes_containerlabs_schema(design: Design) -> None:
 def test_every_node_is_unprivileged_linux_with_ipv6_and_local_images(design: Design) -> None:
     data = yaml.safe_load(render(design, IMAGES))
     defaults = data["topology"]["defaults"]
-    assert data["name"] == LAB_NAME
+    assert data["name"] == "fundament"
     assert defaults["kind"] == "linux" and defaults["privileged"] is False
     assert defaults["cap-add"] == CAPABILITIES
     assert defaults["image-pull-policy"] == "Never"
@@ -64,7 +63,7 @@ def test_every_node_is_unprivileged_linux_with_ipv6_and_local_images(design: Des
 
 def test_links_are_exactly_the_cabling_plan_plus_one_cable_per_test_host(design: Design) -> None:
     links = topology(design, IMAGES)["topology"]["links"]
-    cables = Counter(frozenset(link["endpoints"]) for link in links)
+    cables = Counter(frozenset(link["endpoints"]) for link in links if "endpoints" in link)
     expected = Counter(
         frozenset(f"{end.device}:{end.interface}" for end in link.ends) for link in design.links
     )
@@ -72,8 +71,19 @@ def test_links_are_exactly_the_cabling_plan_plus_one_cable_per_test_host(design:
         frozenset({f"{e.name}:eth1", f"{e.attach.device}:{e.attach.interface}"}) for e in design.endpoints
     )
     assert cables == expected
-    ports = [port for link in links for port in link["endpoints"]]
+    ports = [port for link in links for port in link.get("endpoints", [])]
     assert len(ports) == len(set(ports)), "a port is cabled twice"
+
+
+def test_every_access_port_without_a_test_host_still_exists(design: Design) -> None:
+    links = topology(design, IMAGES)["topology"]["links"]
+    stand_ins = [link for link in links if link.get("type") == "host"]
+    ports = {(link["endpoint"]["node"], link["endpoint"]["interface"]) for link in stand_ins}
+    cabled = {(e.attach.device, e.attach.interface) for e in design.endpoints}
+    assert ports == {(d.name, p.interface) for d in design.devices for p in d.access_ports} - cabled
+    assert ("leaf1", "eth4") in ports
+    host_names = [link["host-interface"] for link in stand_ins]
+    assert len(set(host_names)) == len(host_names) and all(len(name) <= 15 for name in host_names)
 
 
 def test_management_addresses_come_from_the_design(design: Design) -> None:
