@@ -15,7 +15,7 @@ import paramiko
 from nornir.core import Nornir
 from nornir.core.plugins.connections import ConnectionPluginRegister
 
-from network.lab.ready import lab_credentials
+from network.lab.ready import open_ssh
 from network.verify.observe import (
     EndpointPing,
     Failure,
@@ -100,22 +100,9 @@ class LiveReach:
         address = self._endpoints.get(endpoint)
         if address is None:
             return [Failure(f"no management address known for endpoint {endpoint}")] * len(requests)
-        # Endpoints are the lab's test hosts: they take the lab login.
-        username, password = lab_credentials()
-        client = paramiko.SSHClient()
-        # Lab hosts get fresh host keys on every deploy.
-        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         try:
-            client.connect(
-                address,
-                username=username,
-                password=password,
-                timeout=TIMEOUT,
-                banner_timeout=TIMEOUT,
-                auth_timeout=TIMEOUT,
-                allow_agent=False,
-                look_for_keys=False,
-            )
+            # Endpoints are the lab's test hosts: they take the lab login.
+            client = open_ssh(address, TIMEOUT)
         except (OSError, paramiko.SSHException) as error:
             return [Failure(f"cannot log in to endpoint {endpoint} ({address}): {error}")] * len(requests)
         try:
