@@ -29,6 +29,8 @@ def timed(action: str, command: list[str]) -> float:
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"{action} failed: {result.stderr[-2000:]}")
+    if "deploying again" in result.stderr:
+        print(f"note: {action} had to deploy twice (containerlab failed the first time)", flush=True)
     return seconds
 
 
