@@ -12,6 +12,7 @@ from inventory.cli import InventoryOption, JsonOption, load_or_exit
 from network.lab import control
 from network.lab.fidelity import gaps
 from network.lab.graph import GraphError, render_graph
+from network.lab.topology import lab_name
 
 app = typer.Typer(
     help="The virtual lab: Linux + FRR switches and test hosts in containerlab, built from the design.",
@@ -96,7 +97,7 @@ def status(inventory: InventoryOption = None, as_json: JsonOption = False) -> No
 @app.command()
 def graph(inventory: InventoryOption = None, output: OutputOption = None) -> None:
     """Draw the lab with Graphviz; the format follows the suffix (.svg, .png, .pdf, .dot) [default: SVG]."""
-    path = output or control.lab_dir() / "fundament.svg"
+    path = output or control.lab_dir() / f"{lab_name()}.svg"
     try:
         render_graph(load_or_exit(inventory).design, path)
     except GraphError as error:
