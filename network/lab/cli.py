@@ -29,7 +29,7 @@ def _fail(error: Exception) -> typer.Exit:
 
 @app.command()
 def topology(inventory: InventoryOption = None, output: OutputOption = None) -> None:
-    """Write the containerlab topology file [default: <state dir>/lab/fundament.clab.yml]."""
+    """Write the containerlab topology file (default: <state dir>/lab/<lab name>.clab.yml)."""
     path = control.write_topology(load_or_exit(inventory).design, output)
     out.print(f"wrote {path}")
 
@@ -96,7 +96,7 @@ def status(inventory: InventoryOption = None, as_json: JsonOption = False) -> No
 
 @app.command()
 def graph(inventory: InventoryOption = None, output: OutputOption = None) -> None:
-    """Draw the lab with Graphviz; the format follows the suffix (.svg, .png, .pdf, .dot) [default: SVG]."""
+    """Draw the lab with Graphviz (SVG unless the file name says .png, .pdf or .dot)."""
     path = output or control.lab_dir() / f"{lab_name()}.svg"
     try:
         render_graph(load_or_exit(inventory).design, path)
