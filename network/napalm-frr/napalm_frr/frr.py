@@ -130,7 +130,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             installed = self._run(f"sha256sum {HELPER}", root=True, check=False).stdout.split()
             if installed[:1] != [digest]:
                 staging = self._out("mktemp -d").strip()
-                self._session().put(f"{staging}/helper", script)
+                self._session().put({f"{staging}/helper": script})
                 self._run(
                     f"install -D -m 700 {staging}/helper {HELPER} && rm -rf {staging}",
                     root=True,
@@ -183,19 +183,20 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             full = given
         else:
             full = cfg.merge(self._running_config(), given)
-        staging = self._out("mktemp -d").strip()
+        staging = self._out('dir=$(mktemp -d) && mkdir "$dir/files" && echo "$dir"').strip()
+        files = {f"{staging}/interfaces": full.interfaces or "", f"{staging}/frr.conf": full.frr or ""}
+        listing = ""
+        for number, (path, content) in enumerate(full.others, start=1):
+            files[f"{staging}/files/{number}"] = content
+            listing += f"{number}\t{path}\n"
+        files[f"{staging}/files.list"] = listing
         try:
-            self._run(f"mkdir {staging}/files")
-            session = self._session()
-            session.put(f"{staging}/interfaces", full.interfaces or "")
-            session.put(f"{staging}/frr.conf", full.frr or "")
-            for number, (_path, content) in enumerate(full.others, start=1):
-                session.put(f"{staging}/files/{number}", content)
-            listing = "".join(f"{number}\t{path}\n" for number, (path, _) in enumerate(full.others, start=1))
-            session.put(f"{staging}/files.list", listing)
-            staged = self._helper("stage", staging)
-        finally:
+            self._session().put(files)
+        except ConnectionException:
             self._run(f"rm -rf {shlex.quote(staging)}", check=False)
+            raise
+        # The helper removes the staging directory itself, whatever the outcome.
+        staged = self._helper("stage", staging)
         if not staged.ok:
             self._candidate = None
             raise error(f"{self.hostname}: {staged.message}")

@@ -41,7 +41,9 @@ class Transport(Protocol):
 
     def run(self, command: str, timeout: float) -> Result: ...
 
-    def put(self, path: str, content: str) -> None: ...
+    def put(self, files: dict[str, str]) -> None:
+        """Write each path's text content (in one file-transfer session)."""
+        ...
 
     def is_active(self) -> bool: ...
 
@@ -129,10 +131,13 @@ class SSHTransport:
             ) from exc
         return Result(command, status, stdout.decode(errors="replace"), stderr.decode(errors="replace"))
 
-    def put(self, path: str, content: str) -> None:
+    def put(self, files: dict[str, str]) -> None:
+        path = ""
         try:
-            with self._client.open_sftp() as sftp, sftp.open(path, "w") as remote:
-                remote.write(content.encode())
+            with self._client.open_sftp() as sftp:
+                for path, content in files.items():
+                    with sftp.open(path, "w") as remote:
+                        remote.write(content.encode())
         except (OSError, EOFError, paramiko.SSHException) as exc:
             raise ConnectionClosedException(
                 f"{self._target}: cannot write {shlex.quote(path)}: {exc}"

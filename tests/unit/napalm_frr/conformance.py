@@ -50,7 +50,7 @@ class RecordedTransport:
         status = path.with_suffix(".exit")
         return Result(command, int(status.read_text()) if status.exists() else 0, path.read_text(), "")
 
-    def put(self, path: str, content: str) -> None:
+    def put(self, files: dict[str, str]) -> None:
         raise NotImplementedError("recorded data covers read-only getters only")
 
     def is_active(self) -> bool:
@@ -77,8 +77,8 @@ class RecordingTransport:
                 path.with_suffix(".exit").write_text(f"{result.exit_status}\n")
         return result
 
-    def put(self, path: str, content: str) -> None:
-        self._inner.put(path, content)
+    def put(self, files: dict[str, str]) -> None:
+        self._inner.put(files)
 
     def is_active(self) -> bool:
         return self._inner.is_active()
