@@ -147,43 +147,48 @@ def _first(items: list[dict[str, Any]] | None) -> str:
     return values[0] if values else ""
 
 
-def lldp_neighbors_detail(lldp_json0: str) -> models.LLDPNeighborsDetailDict:
-    """From `lldpcli -f json0 show neighbors details` (json0 keeps lists even for one item)."""
-    result: models.LLDPNeighborsDetailDict = {}
+def _lldp_neighbors(lldp_json0: str) -> list[tuple[str, str, models.LLDPNeighborDetailDict]]:
+    """(local port, remote port id type, details) for each neighbor lldpcli lists."""
+    found = []
     for section in _json(lldp_json0).get("lldp", []):
         for interface in section.get("interface", []):
             chassis = (interface.get("chassis") or [{}])[0]
             port = (interface.get("port") or [{}])[0]
             capabilities = chassis.get("capability", [])
             port_id = (port.get("id") or [{}])[0]
-            result.setdefault(interface["name"], []).append(
-                {
-                    "parent_interface": "",
-                    "remote_port": str(port_id.get("value", "")),
-                    "remote_port_description": _first(port.get("descr")),
-                    "remote_chassis_id": _first(chassis.get("id")),
-                    "remote_system_name": _first(chassis.get("name")),
-                    "remote_system_description": _first(chassis.get("descr")),
-                    "remote_system_capab": sorted(str(cap["type"]).lower() for cap in capabilities),
-                    "remote_system_enable_capab": sorted(
-                        str(cap["type"]).lower() for cap in capabilities if cap.get("enabled")
-                    ),
-                }
-            )
+            detail: models.LLDPNeighborDetailDict = {
+                "parent_interface": "",
+                "remote_port": str(port_id.get("value", "")),
+                "remote_port_description": _first(port.get("descr")),
+                "remote_chassis_id": _first(chassis.get("id")),
+                "remote_system_name": _first(chassis.get("name")),
+                "remote_system_description": _first(chassis.get("descr")),
+                "remote_system_capab": sorted(str(cap["type"]).lower() for cap in capabilities),
+                "remote_system_enable_capab": sorted(
+                    str(cap["type"]).lower() for cap in capabilities if cap.get("enabled")
+                ),
+            }
+            found.append((str(interface["name"]), str(port_id.get("type", "")), detail))
+    return found
+
+
+def lldp_neighbors_detail(lldp_json0: str) -> models.LLDPNeighborsDetailDict:
+    """From `lldpcli -f json0 show neighbors details` (json0 keeps lists even for one item)."""
+    result: models.LLDPNeighborsDetailDict = {}
+    for local, _, detail in _lldp_neighbors(lldp_json0):
+        result.setdefault(local, []).append(detail)
     return result
 
 
 def lldp_neighbors(lldp_json0: str) -> dict[str, list[models.LLDPNeighborDict]]:
-    """Linux ports advertise their MAC as port id by default; the port name is then in the description."""
+    """The remote port is its id when that is an interface name; lldpd's default id for a Linux
+    port is its MAC, and then the port description (the name, unless an alias is set) says more."""
     result: dict[str, list[models.LLDPNeighborDict]] = {}
-    for local, neighbors in lldp_neighbors_detail(lldp_json0).items():
-        result[local] = [
-            {
-                "hostname": neighbor["remote_system_name"],
-                "port": neighbor["remote_port_description"] or neighbor["remote_port"],
-            }
-            for neighbor in neighbors
-        ]
+    for local, id_type, detail in _lldp_neighbors(lldp_json0):
+        port = detail["remote_port"] if id_type == "ifname" else detail["remote_port_description"]
+        result.setdefault(local, []).append(
+            {"hostname": detail["remote_system_name"], "port": port or detail["remote_port"]}
+        )
     return result
 
 
