@@ -108,6 +108,15 @@ def _docker_changes(recipe: ImageRecipe) -> list[str]:
     return [arg for change in changes for arg in ("--change", change)]
 
 
+def _unmount_below(root: Path) -> None:
+    """Unmount what a failed debootstrap may have left mounted in the root (proc, sys, dev/pts), so that
+    removing the build directory never reaches into the machine's own file systems."""
+    inside = f"{root.resolve()}/"
+    points = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
+    for point in sorted((p for p in points if f"{p}/".startswith(inside)), reverse=True):
+        subprocess.run(["umount", "--lazy", point], capture_output=True, check=False)
+
+
 def _build(recipe: ImageRecipe, reference: str) -> None:
     for tool in ("debootstrap", "docker", "chroot", "tar"):
         if shutil.which(tool) is None:
@@ -120,47 +129,50 @@ def _build(recipe: ImageRecipe, reference: str) -> None:
     with tempfile.TemporaryDirectory(prefix=f"fundament-image-{recipe.name.replace('/', '_')}-") as tmp:
         root = Path(tmp) / "root"
         log = Path(tmp) / "build.log"
-        with progress(f"image {reference}", total=3) as step:
-            step.note("debootstrap (about a minute)")
-            include = [f"--include={','.join(recipe.packages)}"] if recipe.packages else []
-            _run(
-                "debootstrap",
-                [
-                    "debootstrap",
-                    "--variant=minbase",
-                    f"--cache-dir={debs}",
-                    *include,
-                    recipe.release,
-                    str(root),
-                    mirror,
-                ],
-                log,
-            )
-            step.advance("root file system ready")
-            for target, spec in recipe.files.items():
-                destination = root / target.lstrip("/")
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(spec.source, destination)
-                destination.chmod(spec.mode)
-            _run("setup script", ["chroot", str(root), "/bin/sh", "-euc", recipe.setup], log)
-            _run("apt cache cleanup", ["chroot", str(root), "apt-get", "clean"], log)
-            shutil.rmtree(root / "var" / "lib" / "apt" / "lists", ignore_errors=True)
-            step.advance("setup done")
-            tar = subprocess.Popen(
-                ["tar", "--numeric-owner", "-C", str(root), "-c", "."], stdout=subprocess.PIPE
-            )
-            try:
+        try:
+            with progress(f"image {reference}", total=3) as step:
+                step.note("debootstrap (about a minute)")
+                include = [f"--include={','.join(recipe.packages)}"] if recipe.packages else []
                 _run(
-                    "docker import",
-                    ["docker", "import", *_docker_changes(recipe), "-", reference],
+                    "debootstrap",
+                    [
+                        "debootstrap",
+                        "--variant=minbase",
+                        f"--cache-dir={debs}",
+                        *include,
+                        recipe.release,
+                        str(root),
+                        mirror,
+                    ],
                     log,
-                    stdin=tar.stdout,
                 )
-            finally:
-                if tar.stdout is not None:
-                    tar.stdout.close()
-                tar.wait()
-            if tar.returncode != 0:
-                subprocess.run(["docker", "image", "rm", reference], capture_output=True, check=False)
-                raise ImageBuildError(f"tar of the root file system failed (exit {tar.returncode})")
-            step.advance("imported")
+                step.advance("root file system ready")
+                for target, spec in recipe.files.items():
+                    destination = root / target.lstrip("/")
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(spec.source, destination)
+                    destination.chmod(spec.mode)
+                _run("setup script", ["chroot", str(root), "/bin/sh", "-euc", recipe.setup], log)
+                _run("apt cache cleanup", ["chroot", str(root), "apt-get", "clean"], log)
+                shutil.rmtree(root / "var" / "lib" / "apt" / "lists", ignore_errors=True)
+                step.advance("setup done")
+                tar = subprocess.Popen(
+                    ["tar", "--numeric-owner", "-C", str(root), "-c", "."], stdout=subprocess.PIPE
+                )
+                try:
+                    _run(
+                        "docker import",
+                        ["docker", "import", *_docker_changes(recipe), "-", reference],
+                        log,
+                        stdin=tar.stdout,
+                    )
+                finally:
+                    if tar.stdout is not None:
+                        tar.stdout.close()
+                    tar.wait()
+                if tar.returncode != 0:
+                    subprocess.run(["docker", "image", "rm", reference], capture_output=True, check=False)
+                    raise ImageBuildError(f"tar of the root file system failed (exit {tar.returncode})")
+                step.advance("imported")
+        finally:
+            _unmount_below(root)
