@@ -95,7 +95,7 @@ def wait_for(condition: Any, seconds: float) -> bool:
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.5)
+        time.sleep(0.1)
     return bool(condition())
 
 
@@ -220,15 +220,31 @@ def test_a_config_failing_during_apply_restores_the_rollback_point(device: FRRDr
 
 
 def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node: Node) -> None:
+    """The SSH session drops once the helper runs on the device; the commit still completes there."""
     before = running(device)
     device.load_replace_candidate(config=changed(before))
     transport = device._transport
     assert transport is not None
-    threading.Timer(0.3, transport.close).start()
-    with pytest.raises(CommitError, match="session lost"):
-        device.commit_config()
     later = node.connect()
+
+    helper_seen: list[bool] = []
+
+    def cut_when_the_helper_runs() -> None:
+        helper_seen.append(
+            wait_for(
+                lambda: later._run("pgrep -f '^/bin/sh /var/lib/napalm-frr/helper commit'", check=False).ok,
+                30,
+            )
+        )
+        transport.close()
+
+    watcher = threading.Thread(target=cut_when_the_helper_runs)
+    watcher.start()
     try:
+        with pytest.raises(CommitError, match="session lost"):
+            device.commit_config()
+        watcher.join()
+        assert helper_seen == [True]
         assert wait_for(lambda: PREFIX_LIST in running(later), 30)
         assert_applied(later)
         later.load_replace_candidate(config=changed(before))
@@ -236,4 +252,5 @@ def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node
         later.rollback()
         assert running(later) == before
     finally:
+        watcher.join()
         later.close()
