@@ -233,8 +233,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             result = self._helper("commit", *([str(revert_in)] if revert_in is not None else []))
         except ConnectionException as exc:
             raise CommitError(
-                f"{self.hostname}: session lost during commit; the device completes it or restores "
-                f"the rollback point on its own: {exc}"
+                f"{self.hostname}: session lost during commit; the device either finishes it on its own "
+                f"(restoring the rollback point if applying fails) or never started it: {exc}"
             ) from exc
         if not result.ok:
             raise CommitError(f"{self.hostname}: {result.message}")
