@@ -29,6 +29,9 @@ from workplace.runner import ANSIBLE_DIR, PlaybookRun, run_playbook
 from workplace.validation.checks import installed_packages
 from workplace.verify import VerifyError, VerifyReport, run_validation
 
+# Marks every image a build commits, so that superseded ones can be found and dropped.
+PROFILE_LABEL = "nl.provincie.fundament.workplace-profile"
+
 
 class BuildError(RuntimeError):
     """The build stopped; `report` holds the validation results when validation was what failed."""
@@ -121,7 +124,8 @@ def build(design: Design, profile_name: str | None = None) -> BuildOutcome:
     except ImageBuildError as error:
         raise BuildError(f"the base image could not be built: {error}") from None
     version = image_version(design.design.version, base_image, variables)
-    tag = f"fundament/workplace-{profile.name}:{version}"
+    repository = f"fundament/workplace-{profile.name}"
+    tag = f"{repository}:{version}"
     name = f"fundament-workplace-{profile.name}-{os.getpid()}"
     try:
         container.start(base_image, name, release)
@@ -134,6 +138,7 @@ def build(design: Design, profile_name: str | None = None) -> BuildOutcome:
                 "org.opencontainers.image.title": f"fundament workplace PoC: {profile.name}",
                 "org.opencontainers.image.version": version,
                 "org.opencontainers.image.created": built_at.isoformat(),
+                PROFILE_LABEL: profile.name,
             }
             image_id = container.commit(name, tag, labels)
             step.advance(f"committed {tag}")
@@ -164,6 +169,7 @@ def build(design: Design, profile_name: str | None = None) -> BuildOutcome:
                 container.untag(tag)
                 tarball.unlink(missing_ok=True)
                 raise
+        container.retire_older_images(repository, keep=tag, label=f"{PROFILE_LABEL}={profile.name}")
     except container.ContainerError as error:
         raise BuildError(str(error)) from None
     finally:

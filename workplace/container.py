@@ -66,3 +66,13 @@ def save(tag: str, tarball: Path) -> None:
 
 def untag(tag: str) -> None:
     subprocess.run(["docker", "image", "rm", tag], capture_output=True, check=False)
+
+
+def retire_older_images(repository: str, keep: str, label: str) -> None:
+    """Untag every image of `repository` but `keep`, and drop the untagged images carrying `label`
+    (`key=value`): a machine holds the latest good image per profile; older ones live on as tarballs.
+    Images a container still uses stay."""
+    for tag in docker("images", "--format", "{{.Repository}}:{{.Tag}}", repository).split():
+        if tag != keep:
+            untag(tag)
+    docker("image", "prune", "--force", "--filter", f"label={label}")

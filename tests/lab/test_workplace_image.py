@@ -43,10 +43,10 @@ def pilot(built: BuildOutcome) -> Iterator[str]:
     container.remove(name)
 
 
-def _verify(target: str) -> tuple[int, dict[str, str]]:
+def _verify(target: str, *options: str) -> tuple[int, dict[str, str]]:
     """`fundament workplace verify --json`: exit code and status per control."""
     result = subprocess.run(
-        [FUNDAMENT, "workplace", "verify", "--target", target, "--json"],
+        [FUNDAMENT, "workplace", "verify", "--target", target, "--json", *options],
         capture_output=True,
         text=True,
         check=False,
@@ -126,6 +126,33 @@ def test_verify_reports_exactly_the_broken_control(pilot: str, setting: str, con
     status, groups = _verify(f"docker://{pilot}")
     assert status == 1
     assert [name for name, result in groups.items() if result == "fail"] == [control.value]
+
+
+def test_verify_over_ssh_with_sudo(pilot: str, tmp_path: Path) -> None:
+    """A real PoC machine is audited over SSH as an ordinary user with sudo; the started image stands in."""
+    key = tmp_path / "id_ed25519"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    setup = (
+        "useradd --create-home --shell /bin/bash pilot"
+        " && install -d -m 700 -o pilot -g pilot /home/pilot/.ssh"
+        f" && echo '{key.with_suffix('.pub').read_text().strip()}' > /home/pilot/.ssh/authorized_keys"
+        " && chown pilot:pilot /home/pilot/.ssh/authorized_keys"
+        " && echo 'pilot ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/pilot"
+        " && /usr/sbin/sshd"
+    )
+    container.docker("exec", pilot, "sh", "-c", setup)
+    address = container.docker(
+        "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", pilot
+    ).strip()
+    config = tmp_path / "ssh_config"
+    config.write_text(
+        f"Host {address}\n  IdentityFile {key}\n  IdentitiesOnly yes\n"
+        "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n"
+    )
+    status, groups = _verify(f"ssh://pilot@{address}?ssh_config={config}", "--sudo")
+    assert status == 0, groups
+    assert groups[Control.SSHD_ROOT_LOGIN.value] == "pass"
+    assert set(groups.values()) == {"pass", "exception"}
 
 
 def test_a_failing_build_leaves_nothing_behind(
