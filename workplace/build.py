@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import testinfra
+from filelock import FileLock
 
 from fundament import __version__
 from fundament.console import progress
 from fundament.images import ImageBuildError, ensure_image
-from fundament.paths import build_dir
+from fundament.paths import build_dir, state_dir
 from inventory.model import Design
+from inventory.model.workplace import WorkplaceProfile
 from workplace import container
 from workplace.image import base_recipe
 from workplace.manifest import Manifest, build_manifest
@@ -113,6 +115,13 @@ def _validate(name: str, variables: dict[str, Any], workdir: Path) -> VerifyRepo
 def build(design: Design, profile_name: str | None = None) -> BuildOutcome:
     """Build, prove and export the image of one profile (the default profile when None)."""
     profile = select_profile(design, profile_name)
+    state_dir().mkdir(parents=True, exist_ok=True)
+    # Two builds of one profile in this clone would share (and wipe) one output folder: the second waits.
+    with FileLock(str(state_dir() / f"workplace-{profile.name}.lock")):
+        return _build(design, profile)
+
+
+def _build(design: Design, profile: WorkplaceProfile) -> BuildOutcome:
     release = design.workplace.base if design.workplace else "bookworm"
     variables = playbook_vars(design, profile)
     out = output_dir(profile.name)

@@ -4,6 +4,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fundament.console import emit_json, err, out
@@ -40,7 +41,7 @@ def _show_report(report: VerifyReport) -> None:
             f"{group.group}\n[dim]{group.title}[/dim]",
             group.reference,
             f"{group.passed}/{group.passed + group.failed}",
-            "\n".join(group.notes),
+            escape("\n".join(group.notes)),
         )
     out.print(table)
     failed = report.failed_groups
@@ -64,7 +65,7 @@ def build_command(
         else:
             if report is not None:
                 _show_report(report)
-            err.print(f"[red]build failed[/red]: {error}")
+            err.print(f"[red]build failed[/red]: {escape(str(error))}")
         raise typer.Exit(ExitCode.FAILURE) from None
     manifest = outcome.manifest
     if as_json:
@@ -99,7 +100,7 @@ def verify(
         if as_json:
             emit_json({"passed": False, "error": str(error)})
         else:
-            err.print(f"[red]verify failed[/red]: {error}")
+            err.print(f"[red]verify failed[/red]: {escape(str(error))}")
         raise typer.Exit(ExitCode.FAILURE) from None
     if as_json:
         emit_json(report)

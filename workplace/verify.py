@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+import testinfra
 from pydantic import BaseModel
 
 from inventory.model.workplace import Control
@@ -197,8 +198,6 @@ def run_validation(
 
 def reachable(target: str) -> bool:
     """Whether testinfra can run a command on `target` at all (checked before the suite runs)."""
-    import testinfra
-
     try:
         return bool(testinfra.get_host(target).run("true").rc == 0)
     except Exception:  # testinfra raises backend-specific errors for unreachable hosts
