@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from fundament.console import emit_json, err, out
+from fundament.console import emit_json, err, out, progress
 from fundament.exitcodes import ExitCode
 from fundament.paths import build_dir
 from inventory.cli import InventoryOption, JsonOption, load_or_exit
@@ -95,7 +95,14 @@ def verify(
     try:
         chosen = select_profile(design, profile)
         workdir = build_dir() / "workplace" / "verify" / chosen.name
-        report = run_validation(target, playbook_vars(design, chosen), workdir, sudo=sudo)
+        with progress(f"verify {target}") as step:
+            report = run_validation(
+                target,
+                playbook_vars(design, chosen),
+                workdir,
+                sudo=sudo,
+                on_result=lambda result: step.advance(f"{result.group} {result.outcome}"),
+            )
     except (ProfileError, VerifyError) as error:
         if as_json:
             emit_json({"passed": False, "error": str(error)})
