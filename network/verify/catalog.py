@@ -186,16 +186,12 @@ def _cabling(design: Design, target: Target) -> Iterator[Check[Any]]:
         a = _port(design, link.a.device, link.a.interface, target)
         b = _port(design, link.b.device, link.b.interface, target)
         yield LldpNeighbors(LldpNeighbors.Input(a=a, b=b), [link.kind.value])
-    cabled = {endpoint.attach.device + ":" + endpoint.attach.interface for endpoint in design.endpoints}
     for device in design.devices:
         up: dict[str, str] = {}
         for local, remote, _ in design.links_of(device.name):
             port = _port(design, device.name, local.interface, target)
             up[port.interface] = str(_port(design, remote.device, remote.interface, target))
         for access in device.access_ports:
-            # The lab cables an access port only where a test host hangs on it.
-            if target is Target.LAB and f"{device.name}:{access.interface}" not in cabled:
-                continue
             port = _port(design, device.name, access.interface, target)
             up[port.interface] = f"segment {access.segment}" + (
                 f" ({access.description})" if access.description else ""
@@ -223,9 +219,15 @@ def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:
             prefixes["evpn"] = Bounds(min=1)
         yield BgpSession(BgpSession.Input(a=ends[0], b=ends[1], prefixes=prefixes), [link.kind.value])
     for device in design.devices:
-        targets = {other.name: other.loopback for other in design.devices if other.name != device.name}
+        others = [other for other in design.devices if other.name != device.name]
+        # Devices sharing an ASN (RFC 7938 spines, campus cores) drop each other's routes: the AS path
+        # already holds their own ASN.
+        same_as = {o.name: f"same AS {o.asn}, eBGP drops its routes" for o in others if o.asn == device.asn}
+        targets = {other.name: other.loopback for other in others if other.name not in same_as}
         yield LoopbackReachability(
-            LoopbackReachability.Input(device=device.name, source=device.loopback, targets=targets)
+            LoopbackReachability.Input(
+                device=device.name, source=device.loopback, targets=targets, not_expected=same_as
+            )
         )
 
 

@@ -114,6 +114,9 @@ class LoopbacksInput(DeviceInput):
     max_lost: int = Field(
         default=0, ge=0, description="lost probes (of two) that still pass; more is a warning"
     )
+    not_expected: dict[Name, str] = Field(
+        default={}, description="devices whose loopback the design does not make reachable from here, and why"
+    )
 
 
 class LoopbackReachability(DeviceCheck[LoopbacksInput]):
@@ -148,4 +151,8 @@ class LoopbackReachability(DeviceCheck[LoopbacksInput]):
             return failed(f"{source} cannot reach " + ", ".join([*unreachable, *lossy]))
         if lossy:
             return warned(f"{source} reaches every loopback, but with loss: " + ", ".join(lossy))
-        return passed(f"{self.inputs.device} reaches all {len(self.inputs.targets)} loopbacks")
+        reached = f"{self.inputs.device} reaches all {len(self.inputs.targets)} loopbacks"
+        if self.inputs.not_expected:
+            reasons = "; ".join(f"{name}: {why}" for name, why in self.inputs.not_expected.items())
+            reached += f" (not expected: {reasons})"
+        return passed(reached)

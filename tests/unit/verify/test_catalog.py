@@ -172,3 +172,12 @@ def test_eos_front_ports_pattern(design: Design) -> None:
     result = spine1.run(Observations.from_json({"spine1 get_interfaces": answers}))
     assert result.status is Status.FAIL
     assert result.message == "spine1: Ethernet9 up but not in the design"
+
+
+def test_same_asn_loopbacks_are_not_expected(design: Design) -> None:
+    loopbacks = {c.inputs.device: c.inputs for c in generate(design) if c.name == "loopback-reachability"}
+    assert "spine2" not in loopbacks["spine1"].targets
+    assert loopbacks["spine1"].not_expected == {"spine2": "same AS 65100, eBGP drops its routes"}
+    assert set(loopbacks["core2"].not_expected) == {"core1"}
+    assert len(loopbacks["leaf1"].targets) == len(design.devices) - 1
+    assert loopbacks["leaf1"].not_expected == {}
