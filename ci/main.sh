@@ -39,7 +39,8 @@ $fundament net apply
 $fundament net plan
 
 step "verification: the check catalog derived from the design"
-$fundament net verify --junit "$reports/verify.xml" --markdown "$reports/verify.md"
+# Exit 3 is warnings only (e.g. a lossy ping that still got through): reported, not a failure.
+$fundament net verify --junit "$reports/verify.xml" --markdown "$reports/verify.md" || [[ $? == 3 ]]
 $fundament migrate status
 
 step "workplace: build, prove and export the default PoC image"
