@@ -7,7 +7,6 @@ tests leave the lab as applied.
 """
 
 import json
-import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -133,7 +132,9 @@ def test_shut_link_is_caught_on_both_ends(applied: Applied) -> None:
         assert results[bgp].status is Status.FAIL
         assert "spine1 eth1 -> leaf1 is not established" in results[bgp].message
         assert "leaf1 eth1 -> spine1 is not established" in results[bgp].message
-        assert "spine1:eth1 (to leaf1:eth1) is down" in results["interfaces of spine1"].message
+        assert (
+            "spine1:eth1 (to leaf1:eth1) is administratively down" in results["interfaces of spine1"].message
+        )
         assert results["LLDP spine1:eth2 <-> leaf2:eth1"].status is Status.PASS, "only the shut link fails"
     finally:
         applied.lab.ssh("spine1", "sudo ip link set eth1 up")
@@ -159,20 +160,29 @@ def test_wrong_peer_as_is_caught(applied: Applied) -> None:
 
 
 def test_stopped_endpoint_is_caught(applied: Applied) -> None:
-    checks = applied.checks(["endpoint-reachability"], ["leaf1", "leaf2"])
+    """The endpoint leaves its segment (its port goes down). Pausing the container would not do: the
+    kernel answers pings without any process running."""
+    checks = applied.checks(["endpoint-reachability", "interfaces"], ["leaf1", "leaf2"])
     title = "h-srv1 reaches h-srv2"
-    container = applied.lab.hosts["h-srv2"].container
-    # Paused, the endpoint keeps its cabling and address but answers nothing, as a stopped host would.
-    subprocess.run(["docker", "pause", container], check=True, capture_output=True)
+    status, _ = applied.lab.ssh("h-srv2", "sudo ip link set eth1 down")
+    assert status == 0
     try:
-        result = by_title(until(applied, checks, lambda r: by_title(r)[title].status is Status.FAIL))[title]
-        assert result.status is Status.FAIL
+        results = by_title(until(applied, checks, lambda r: by_title(r)[title].status is Status.FAIL))
+        assert results[title].status is Status.FAIL
         assert (
             "h-srv1 (leaf1:eth3, segment server) cannot reach h-srv2 (leaf2:eth3, segment server)"
-            in result.message
+            in results[title].message
         )
-        back = by_title(run(checks, applied.reach, wait=0).results)["h-srv2 reaches h-srv1"]
-        assert back.status is Status.ERROR, "a stopped endpoint cannot run its own pings"
+        back = results["h-srv2 reaches h-srv1"]
+        assert back.status is Status.FAIL
+        assert (
+            "h-srv2 (leaf2:eth3, segment server) cannot reach h-srv1 (leaf1:eth3, segment server)"
+            in back.message
+        )
+        assert (
+            "leaf2:eth3 (to segment server (esx02 vmnic2)) is down" in results["interfaces of leaf2"].message
+        )
+        assert results["h-ws1 does not reach h-srv1"].status is Status.PASS, "isolation still holds"
     finally:
-        subprocess.run(["docker", "unpause", container], check=True, capture_output=True)
+        applied.lab.ssh("h-srv2", "sudo ip link set eth1 up")
         assert all_pass(until(applied, checks, all_pass))
