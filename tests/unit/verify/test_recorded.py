@@ -3,6 +3,8 @@
 lab-before-apply.json: the lab freshly deployed, no configuration pushed yet. The cabling, the management
 plane and the isolation between segments already hold; routing and the overlay do not.
 lab-applied.json: the same lab after `fundament net apply`: every check passes.
+lab-broken.json: the applied lab with spine1:eth1 shut and leaf1's session to spine2 set to peer AS 65999,
+recorded with `--device spine1 --device leaf1`: leaf1 is cut off.
 """
 
 import json
@@ -16,14 +18,14 @@ from network.verify.catalog import generate
 from network.verify.check import CheckResult, Status
 from network.verify.observe import Observations
 from network.verify.reach import RecordedReach
-from network.verify.runner import run
+from network.verify.runner import run, select
 
 RECORDED = Path(__file__).parent / "recorded"
 
 
-def replay(name: str) -> list[CheckResult]:
+def replay(name: str, devices: list[str] | None = None) -> list[CheckResult]:
     recording = Observations.from_json(json.loads((RECORDED / name).read_text()))
-    return run(generate(load_design()), RecordedReach(recording), wait=0).results
+    return run(select(generate(load_design()), devices=devices), RecordedReach(recording), wait=0).results
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +91,32 @@ def test_segments_isolated_but_not_stretched_before_apply(before_apply: dict[str
         "h-ws1 reaches h-ws2",
         "h-ws2 reaches h-ws1",
     }
+
+
+def test_each_break_fails_the_check_meant_for_it() -> None:
+    results = {r.title: r for r in replay("lab-broken.json", ["spine1", "leaf1"])}
+    failed = {title: r.message for title, r in results.items() if r.status is not Status.PASS}
+    assert failed == {
+        "LLDP spine1:eth1 <-> leaf1:eth1": (
+            "spine1:eth1 should see leaf1:eth1, sees no LLDP neighbor; "
+            "leaf1:eth1 should see spine1:eth1, sees no LLDP neighbor"
+        ),
+        "interfaces of spine1": "spine1:eth1 (to leaf1:eth1) is administratively down",
+        "interfaces of leaf1": "leaf1:eth1 (to spine1:eth1) is down",
+        "BGP spine1 (AS 65100) <-> leaf1 (AS 65101)": (
+            "spine1 eth1 -> leaf1 is not established; leaf1 eth1 -> spine1 is not established"
+        ),
+        "BGP spine2 (AS 65100) <-> leaf1 (AS 65101)": (
+            "spine2 eth1 -> leaf1 is not established; leaf1 eth2 -> spine2 is not established; "
+            "leaf1 eth2 -> spine2: peer AS is 65999, the design says 65100"
+        ),
+        "loopbacks from spine1 (10.255.0.1)": "spine1 (10.255.0.1) cannot reach leaf1 10.255.0.11 (all 2 probes lost)",
+        "loopbacks from leaf1 (10.255.0.11)": failed["loopbacks from leaf1 (10.255.0.11)"],
+        "h-srv1 reaches h-srv2": failed["h-srv1 reaches h-srv2"],
+        "h-srv2 reaches h-srv1": failed["h-srv2 reaches h-srv1"],
+    }
+    assert failed["loopbacks from leaf1 (10.255.0.11)"].startswith(
+        "leaf1 (10.255.0.11) cannot reach spine1 10.255.0.1 (all 2 probes lost)"
+    )
+    assert "cannot reach h-srv2 (leaf2:eth3, segment server)" in failed["h-srv1 reaches h-srv2"]
+    assert results["LLDP spine2:eth1 <-> leaf1:eth2"].status is Status.PASS, "the cable is fine, BGP is not"
