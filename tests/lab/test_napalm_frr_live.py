@@ -145,6 +145,17 @@ def test_commit_applies_then_rollback_restores(device: FRRDriver) -> None:
     assert EXTRA_FILE not in running(device)
 
 
+def test_a_file_the_next_replace_drops_goes_back_to_before_it_was_managed(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config()
+    assert device._file(EXTRA_FILE) == "managed by a test\n"
+    device.load_replace_candidate(config=before)
+    device.commit_config()
+    assert device._file(EXTRA_FILE) is None
+    assert running(device) == before
+
+
 def test_merge_of_a_frr_only_candidate(device: FRRDriver) -> None:
     before = running(device)
     device.load_merge_candidate(config=f"#### fundament-file: /etc/frr/frr.conf\n{PREFIX_LIST}\n")
@@ -229,13 +240,11 @@ def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node
 
     helper_seen: list[bool] = []
 
+    def helper_runs() -> bool:
+        return later._run("pgrep -f '^/bin/sh /var/lib/napalm-frr/helper commit'", check=False).ok
+
     def cut_when_the_helper_runs() -> None:
-        helper_seen.append(
-            wait_for(
-                lambda: later._run("pgrep -f '^/bin/sh /var/lib/napalm-frr/helper commit'", check=False).ok,
-                30,
-            )
-        )
+        helper_seen.append(wait_for(helper_runs, 30))
         transport.close()
 
     watcher = threading.Thread(target=cut_when_the_helper_runs)
@@ -245,7 +254,7 @@ def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node
             device.commit_config()
         watcher.join()
         assert helper_seen == [True]
-        assert wait_for(lambda: PREFIX_LIST in running(later), 30)
+        assert wait_for(lambda: not helper_runs(), 30)
         assert_applied(later)
         later.load_replace_candidate(config=changed(before))
         assert later.compare_config() == ""
