@@ -23,7 +23,9 @@ def main() -> None:
             files = generate.generate(sites, access_per_site=access)
             generate.write(files, Path(folder))
             started = time.perf_counter()
-            subprocess.run([str(fundament), "inventory", "check", "-i", folder], check=True, capture_output=True)
+            subprocess.run(
+                [str(fundament), "inventory", "check", "-i", folder], check=True, capture_output=True
+            )
             seconds = time.perf_counter() - started
             started = time.perf_counter()
             load(Path(folder))
