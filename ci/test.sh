@@ -7,6 +7,8 @@ ci/setup-python.sh
 # shellcheck source=ci/bootstrap-lab.sh
 . ci/bootstrap-lab.sh
 
+# Unit tests first (quick feedback), then the live lab and Docker tests.
+(($#)) || set -- tests/unit tests/lab
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -83,10 +83,10 @@ def test_a_change_that_breaks_bgp_reverts_by_itself(
 
 
 def test_an_unreachable_device_fails_alone_and_leaves_nothing_half_applied(
-    applied: dict[str, dict[str, Any]], tmp_path: Path
+    applied: dict[str, dict[str, Any]], tmp_path: Path, lab: Lab
 ) -> None:
     changed = design_copy(tmp_path, **TIMERS_CHANGED)
-    container = "clab-fundament-acc-zuid"
+    container = lab.node("acc-zuid").container
     subprocess.run(["docker", "pause", container], check=True)
     try:
         result = fundament(
@@ -97,7 +97,7 @@ def test_an_unreachable_device_fails_alone_and_leaves_nothing_half_applied(
     devices = _devices(result)
     assert result.returncode == 1
     assert devices["acc-zuid"]["status"] == "failed"
-    assert "cannot connect to 172.20.20.34" in devices["acc-zuid"]["message"]
+    assert f"cannot connect to {lab.node('acc-zuid').mgmt_ipv4}" in devices["acc-zuid"]["message"]
     # wan-zuid committed, but its session to the frozen acc-zuid is down: its checks fail, so it reverted.
     assert devices["wan-zuid"]["status"] == "reverted", devices["wan-zuid"]
     plan = fundament("net", "plan", "--site", "sp-zuid", "--json")
