@@ -6,10 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import inventory_dir
 
 FUNDAMENT = Path(sys.executable).parent / "fundament"
-SAMPLE = REPO_ROOT / "inventory" / "design"
 
 
 def fundament(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
@@ -24,9 +23,9 @@ def fundament(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[s
 
 
 def design_copy(folder: Path, **edits: tuple[str, str]) -> Path:
-    """The sample design in `folder`, with one text replacement per named file (a deliberate change)."""
+    """The design under test in `folder`, with one text replacement per named file (a deliberate change)."""
     target = folder / "design"
-    shutil.copytree(SAMPLE, target)
+    shutil.copytree(inventory_dir(), target)
     for stem, (old, new) in edits.items():
         file = target / f"{stem}.yaml"
         text = file.read_text()
