@@ -27,7 +27,7 @@ from napalm.base.exceptions import (
 
 from . import candidate as cfg
 from . import diff, parsers
-from .transport import Result, SSHSettings, SSHTransport, Transport
+from .transport import Password, Result, SSHSettings, SSHTransport, Transport
 
 STATE_DIR = "/var/lib/napalm-frr"
 HELPER = f"{STATE_DIR}/helper"
@@ -73,7 +73,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         self.hostname = hostname
         self.username = username
         self.timeout = timeout
-        self._password = password
+        self._password = Password(password)
         self._settings = SSHSettings(
             host=hostname,
             port=int(args.get("port", 22)),

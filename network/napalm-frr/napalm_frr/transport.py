@@ -50,6 +50,21 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
+class Password:
+    """A password that tracebacks, logs and reprs cannot show; only the SSH login reads it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Password(<hidden>)"
+
+
 @dataclass(frozen=True)
 class SSHSettings:
     """Where and how to log in; the password is only handed to paramiko, never kept elsewhere."""
@@ -65,7 +80,7 @@ class SSHSettings:
 class SSHTransport:
     """One paramiko SSH connection: exec channels for commands, SFTP for files."""
 
-    def __init__(self, settings: SSHSettings, password: str) -> None:
+    def __init__(self, settings: SSHSettings, password: Password) -> None:
         self._client = paramiko.SSHClient()
         if settings.known_hosts_file:
             self._client.load_host_keys(settings.known_hosts_file)
@@ -79,7 +94,7 @@ class SSHTransport:
                 settings.host,
                 port=settings.port,
                 username=settings.username,
-                password=password,
+                password=password.reveal(),
                 key_filename=settings.key_file,
                 timeout=settings.connect_timeout,
                 banner_timeout=settings.connect_timeout,

@@ -72,3 +72,9 @@ def test_getter(getter: str, case: str) -> None:
         list_dicts_diff(result, expected) if isinstance(result, list) else dict_diff(result, expected)
     )
     assert not difference
+
+
+def test_the_password_is_in_no_attribute_or_repr() -> None:
+    driver = FRRDriver("device", "fundament", "s3cret-password", optional_args={"port": 2222})
+    assert "s3cret-password" not in repr(vars(driver))
+    assert "s3cret-password" not in repr(driver)
