@@ -185,6 +185,17 @@ def test_revert_in_reverts_by_itself_after_the_session_is_gone(device: FRRDriver
         later.close()
 
 
+def test_a_commit_whose_revert_timer_died_is_reverted_at_the_next_look(device: FRRDriver) -> None:
+    """As after a restart of the device: the timer is gone, the commit was never confirmed."""
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config(revert_in=600)
+    timer_pid = int(device._out("cat /var/lib/napalm-frr/pending", root=True).split()[0])
+    device._run(f"kill -TERM -- -{timer_pid}", root=True)
+    assert not device.has_pending_commit()
+    assert running(device) == before
+
+
 def test_confirm_keeps_the_change(device: FRRDriver) -> None:
     before = running(device)
     device.load_replace_candidate(config=changed(before))

@@ -246,7 +246,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             raise CommitConfirmException(f"{self.hostname}: {result.message}")
 
     def has_pending_commit(self) -> bool:
-        return self._run(f"test -f {STATE_DIR}/pending", root=True, check=False).ok
+        # Through the helper, which also reverts a commit whose timer did not survive a restart.
+        return self._helper("pending").ok
 
     def discard_config(self) -> None:
         self._helper("discard")

@@ -9,6 +9,7 @@
 #   helper rollback           apply the rollback point (disarms a pending revert)
 #   helper revert TOKEN       (the timer) roll back if the commit TOKEN is still unconfirmed
 #   helper discard            drop the candidate
+#   helper pending            exit 0 while a commit waits for confirmation
 #
 # Exit status 0 = done; 1 = refused or failed (the device's own words on stderr).
 #
@@ -186,6 +187,17 @@ cmd_revert() {
     rm -f "$PENDING"
 }
 
+# A revert timer does not outlive the device (a restart, say): an unconfirmed commit whose timer is
+# gone is reverted now, as the timer would have done. The timer's command line carries its token.
+if [ -f "$PENDING" ] && [ "${1:-}" != revert ]; then
+    read -r pid token <"$PENDING"
+    if ! grep -qsF "$token" "/proc/$pid/cmdline"; then
+        apply_dir "$ROLLBACK"
+        echo "reverted unconfirmed commit $token: its revert timer was gone" >>"$LOG"
+        rm -f "$PENDING"
+    fi
+fi
+
 case ${1:-} in
 stage) cmd_stage "$2" ;;
 commit) cmd_commit "${2:-}" ;;
@@ -193,5 +205,6 @@ confirm) [ -f "$PENDING" ] || fail "no commit is waiting for confirmation"; disa
 rollback) cmd_rollback ;;
 revert) cmd_revert "$2" ;;
 discard) rm -rf "$CAND" ;;
-*) fail "usage: helper stage DIR | commit [SECONDS] | confirm | rollback | revert TOKEN | discard" ;;
+pending) [ -f "$PENDING" ] ;;
+*) fail "usage: helper stage DIR | commit [SECONDS] | confirm | rollback | revert TOKEN | discard | pending" ;;
 esac
