@@ -1,12 +1,13 @@
 """The cabling plan: LLDP neighbors on both ends of every link, and the designed ports up."""
 
 import re
+from collections.abc import Mapping
 
 from pydantic import Field
 
 from inventory.types import Model, Name
 from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed, warned
-from network.verify.observe import INTERFACES, LLDP, Getter, Observations, Request
+from network.verify.observe import INTERFACES, LLDP, Getter, Interface, Observations, Request
 
 
 class Port(Model):
@@ -66,6 +67,18 @@ class LldpNeighbors(Check[LinkInput]):
         return passed(f"{self.inputs.a} and {self.inputs.b} see each other")
 
 
+def not_up(interfaces: Mapping[str, Interface], device: str, name: str, purpose: str) -> str | None:
+    """Why the interface is not up (None when it is); `purpose` says what it is for, in the message."""
+    state = interfaces.get(name)
+    if state is None:
+        return f"{device}:{name} ({purpose}) does not exist"
+    if not state.is_enabled:
+        return f"{device}:{name} ({purpose}) is administratively down"
+    if not state.is_up:
+        return f"{device}:{name} ({purpose}) is down"
+    return None
+
+
 class InterfacesInput(DeviceInput):
     up: dict[str, str] = Field(description="designed ports -> what they connect to")
     port_pattern: str = Field(
@@ -90,15 +103,11 @@ class InterfacesUp(DeviceCheck[InterfacesInput]):
     def evaluate(self, seen: Observations) -> Verdict:
         device = self.inputs.device
         interfaces = seen.parse(Getter(device, "get_interfaces"), INTERFACES)
-        problems = []
-        for name, peer in self.inputs.up.items():
-            state = interfaces.get(name)
-            if state is None:
-                problems.append(f"{device}:{name} (to {peer}) does not exist")
-            elif not state.is_enabled:
-                problems.append(f"{device}:{name} (to {peer}) is administratively down")
-            elif not state.is_up:
-                problems.append(f"{device}:{name} (to {peer}) is down")
+        problems = [
+            problem
+            for name, peer in self.inputs.up.items()
+            if (problem := not_up(interfaces, device, name, f"to {peer}")) is not None
+        ]
         front_port = re.compile(self.inputs.port_pattern)
         unexpected = sorted(
             name

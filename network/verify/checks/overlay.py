@@ -8,6 +8,7 @@ from pydantic import Field
 
 from inventory.types import Model, Name, Vni
 from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
+from network.verify.checks.cabling import not_up
 from network.verify.observe import INTERFACES, LOSS, EndpointPing, Getter, Observations, Request
 
 
@@ -40,14 +41,12 @@ class EvpnVnis(DeviceCheck[VniInput]):
     def evaluate(self, seen: Observations) -> Verdict:
         device = self.inputs.device
         interfaces = seen.parse(Getter(device, "get_interfaces"), INTERFACES)
-        problems = []
-        for segment in self.inputs.segments:
-            state = interfaces.get(segment.interface)
-            vni = f"VNI {segment.vni} (segment {segment.segment})"
-            if state is None:
-                problems.append(f"{device} has no {segment.interface} for {vni}")
-            elif not (state.is_enabled and state.is_up):
-                problems.append(f"{device} {segment.interface} for {vni} is down")
+        purposes = {s.interface: f"VNI {s.vni}, segment {s.segment}" for s in self.inputs.segments}
+        problems = [
+            problem
+            for name, purpose in purposes.items()
+            if (problem := not_up(interfaces, device, name, purpose)) is not None
+        ]
         if problems:
             return failed("; ".join(problems))
         names = ", ".join(f"{s.segment} {s.vni}" for s in self.inputs.segments)

@@ -290,8 +290,8 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
         {"leaf1 get_interfaces": {"vxlan10230": interface(False)}},
         Status.FAIL,
         [
-            "leaf1 has no vxlan10210 for VNI 10210 (segment server)",
-            "leaf1 vxlan10230 for VNI 10230 (segment opslag) is down",
+            "leaf1:vxlan10210 (VNI 10210, segment server) does not exist",
+            "leaf1:vxlan10230 (VNI 10230, segment opslag) is down",
         ],
     ),
     (

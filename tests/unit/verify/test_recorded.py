@@ -65,7 +65,7 @@ def test_no_bgp_before_apply(before_apply: dict[str, list[CheckResult]]) -> None
 def test_no_vnis_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
     leaf1 = next(r for r in before_apply["evpn-vni"] if r.title == "VNIs on leaf1")
     assert leaf1.status is Status.FAIL
-    assert "leaf1 has no vxlan10210 for VNI 10210 (segment server)" in leaf1.message
+    assert "leaf1:vxlan10210 (VNI 10210, segment server) does not exist" in leaf1.message
 
 
 def test_loopbacks_unreachable_before_apply(before_apply: dict[str, list[CheckResult]]) -> None:
