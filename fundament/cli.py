@@ -4,9 +4,14 @@ Each domain owns its Typer app in its own package; this module only mounts them.
 """
 
 import logging
+import sys
 
 import typer
+from rich.markup import escape
 
+from fundament.console import err
+from fundament.errors import FundamentError
+from fundament.exitcodes import ExitCode
 from infra.cli import app as infra_app
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
@@ -32,4 +37,8 @@ app.add_typer(migrate_app, name="migrate")
 def main() -> None:
     # Nornir reports skipped tasks as warnings on the root logger; fundament reports outcomes itself.
     logging.getLogger("nornir").setLevel(logging.ERROR)
-    app()
+    try:
+        app()
+    except FundamentError as error:
+        err.print(f"[red]{escape(str(error))}[/red]")
+        sys.exit(ExitCode.FAILURE)

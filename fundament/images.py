@@ -21,6 +21,7 @@ from filelock import FileLock
 from pydantic import Field
 
 from fundament.console import progress
+from fundament.errors import FundamentError
 from inventory.types import Model
 
 # Part of every tag: bump it when the build procedure below changes what ends up in an image.
@@ -31,7 +32,7 @@ _CACHE_DIR = Path(os.environ.get("FUNDAMENT_IMAGE_CACHE", "/var/cache/fundament/
 _DEFAULT_MIRROR = "http://deb.debian.org/debian"
 
 
-class ImageBuildError(RuntimeError):
+class ImageBuildError(FundamentError, RuntimeError):
     """An image could not be built; the message names the step and ends with the step's last output lines."""
 
 

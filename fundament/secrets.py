@@ -10,8 +10,10 @@ from pathlib import Path
 import yaml
 from pydantic import SecretStr
 
+from fundament.errors import FundamentError
 
-class SecretNotFoundError(LookupError):
+
+class SecretNotFoundError(FundamentError, LookupError):
     """A secret reference that neither the environment nor the vault file resolves."""
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from fundament.console import progress
+from fundament.errors import FundamentError
 from fundament.images import ImageBuildError, ensure_image
 from fundament.paths import REPO_ROOT, state_dir
 from inventory.model import Design
@@ -32,7 +33,7 @@ _GO_BIN = Path.home() / "go" / "bin"
 _BOOTSTRAP = REPO_ROOT / "ci" / "bootstrap-lab.sh"
 
 
-class LabError(RuntimeError):
+class LabError(FundamentError, RuntimeError):
     """The lab could not be brought up, inspected or destroyed; the message says why and what to do."""
 
 

@@ -23,6 +23,7 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.plugins.runners import ThreadedRunner
 from pydantic import ValidationError
 
+from fundament.errors import FundamentError
 from inventory.model import Design
 from inventory.types import Model
 from network.lab.control import clab_dir
@@ -33,7 +34,7 @@ NAPALM_PLATFORM = "frr"
 NETMIKO_PLATFORM = "linux"
 
 
-class LabInventoryError(RuntimeError):
+class LabInventoryError(FundamentError, RuntimeError):
     """containerlab's inventory is missing or does not match the design."""
 
 
