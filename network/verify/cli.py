@@ -88,7 +88,7 @@ def verify(
         typer.Option(help="retry failed checks for up to this many seconds while the network converges"),
     ] = 60.0,
     interval: Annotated[float, typer.Option(help="seconds between retries")] = 5.0,
-    workers: Annotated[int, typer.Option(help="parallel connections")] = 16,
+    workers: Annotated[int, typer.Option(help="connections in parallel (sessions, probes, logins)")] = 64,
     junit_file: Annotated[Path | None, typer.Option("--junit", help="write JUnit XML here")] = None,
     markdown_file: Annotated[
         Path | None, typer.Option("--markdown", help="write a Markdown report here")

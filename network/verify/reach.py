@@ -86,7 +86,7 @@ class LiveReach:
                     return getattr(self._connections.driver(device), getter)()
                 case Ping(device, destination, source):
                     driver = self._connections.driver(device)
-                    return driver.ping(destination, source=source, count=2, timeout=1)
+                    return driver.ping(destination, source=source, count=1, timeout=1)
                 case TcpPort(device, port):
                     return _tcp_open(self._connections.address(device), port)
                 case Login(device, username, password):
@@ -106,15 +106,26 @@ class LiveReach:
         except (OSError, paramiko.SSHException) as error:
             return [Failure(f"cannot log in to endpoint {endpoint} ({address}): {error}")] * len(requests)
         try:
-            return [_remote_loss(client, request) for request in requests]
+            # All pings at once, one channel each: an unreachable target costs its timeout only once.
+            started = [_start_ping(client, request) for request in requests]
+            return [_loss(request, stdout) for request, stdout in zip(requests, started, strict=True)]
         finally:
             client.close()
 
 
-def _remote_loss(client: paramiko.SSHClient, request: EndpointPing) -> Any:
+def _start_ping(client: paramiko.SSHClient, request: EndpointPing) -> paramiko.ChannelFile | Failure:
     command = f"ping -n -c 2 -i 0.2 -W 1 {shlex.quote(request.destination)}"
     try:
-        _, stdout, _ = client.exec_command(command, timeout=TIMEOUT)
+        return client.exec_command(command, timeout=TIMEOUT)[1]
+    except (OSError, paramiko.SSHException) as error:
+        return Failure(f"ping on {request.endpoint} failed: {error}")
+
+
+def _loss(request: EndpointPing, stdout: paramiko.ChannelFile | Failure) -> int | Failure:
+    """The packet loss in percent from a started ping's output."""
+    if isinstance(stdout, Failure):
+        return stdout
+    try:
         text = stdout.read().decode(errors="replace")
     except (OSError, paramiko.SSHException) as error:
         return Failure(f"ping on {request.endpoint} failed: {error}")

@@ -117,7 +117,7 @@ def run(
     *,
     wait: float = 60.0,
     interval: float = 5.0,
-    workers: int = 16,
+    workers: int = 64,
     step: Progress | None = None,
     seen: Observations | None = None,
 ) -> Run:

@@ -112,7 +112,7 @@ class LoopbacksInput(DeviceInput):
     source: IPv4Address = Field(description="the device's own loopback: pings leave from it")
     targets: dict[Name, IPv4Address] = Field(description="device -> loopback to reach")
     max_lost: int = Field(
-        default=0, ge=0, description="lost probes (of two) that still pass; more is a warning"
+        default=0, ge=0, description="lost probes that still pass; more (but not all) is a warning"
     )
     not_expected: dict[Name, str] = Field(
         default={}, description="devices whose loopback the design does not make reachable from here, and why"
