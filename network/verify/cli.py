@@ -127,7 +127,9 @@ def verify(
     if as_json:
         emit_json(report.as_json(finished))
     else:
-        out.print(report.table(finished, all_results=show_passed))
+        shown = report.table(finished, all_results=show_passed)
+        if shown.row_count:
+            out.print(shown)
         out.print(report.summary(finished))
     raise typer.Exit(finished.exit_code)
 
