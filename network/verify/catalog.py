@@ -154,6 +154,12 @@ def header(design: Design, target: Target) -> str:
         if platform not in SERVICE_LINES:
             lines.append(f"{platform}: no NTP/DNS/syslog checks, its configuration does not carry them:")
             lines += [f"  - {reason}" for reason in PLATFORMS[platform].not_rendered]
+    asns = [device.asn for device in design.devices]
+    if len(set(asns)) < len(asns):
+        lines.append(
+            "Devices sharing an ASN do not expect each other's loopback: eBGP drops a route whose AS path "
+            "holds the receiver's own ASN (allowas-in would change that)."
+        )
     if target is Target.LAB:
         lines.append(
             "Lab: segments are layer 2 only (no routing between segments), so endpoints in different "
