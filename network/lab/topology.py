@@ -4,6 +4,7 @@ Every design device becomes a switch node, every design endpoint a test host cab
 The file is plain containerlab input: anyone with the two images can deploy it by hand.
 """
 
+import base64
 import hashlib
 import ipaddress
 import os
@@ -14,7 +15,9 @@ from typing import Any
 
 import yaml
 
-from inventory.model import Design
+from inventory.model import Design, Platform
+from network.facts import device_facts
+from network.render import render_device, split_files
 
 # Unprivileged on purpose: `--privileged` fails on these machines and a lab node needs no more than this.
 CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
@@ -117,6 +120,12 @@ def _host_interface(device: str, interface: str) -> str:
     return "fl" + hashlib.sha256(f"{lab_name()}/{device}/{interface}".encode()).hexdigest()[:12]
 
 
+def day_zero_interfaces(design: Design, device: str) -> str:
+    """The interfaces file of `device` at day 0 (no migration applied): what a fresh lab starts from."""
+    config = render_device(device_facts(design, device, frozenset()), Platform.FRR)
+    return split_files(config)["/etc/network/interfaces"]
+
+
 def topology(design: Design, images: LabImages) -> dict[str, Any]:
     """The containerlab topology as data (see `render` for the file)."""
     nodes: dict[str, Any] = {}
@@ -136,6 +145,14 @@ def topology(design: Design, images: LabImages) -> dict[str, Any]:
     for endpoint in design.endpoints:
         # Runs after containerlab has cabled the node, when eth1 exists.
         nodes[endpoint.name]["exec"] = [f"ip address add {endpoint.ipv4} dev eth1"]
+    for device in design.devices:
+        # Day-0 provisioning, as zero-touch provisioning would do it: the design's config with no migration
+        # applied, its ports declared, once the ports exist. The image itself knows no device.
+        interfaces = day_zero_interfaces(design, device.name)
+        encoded = base64.b64encode(interfaces.encode()).decode()
+        nodes[device.name]["exec"] = [
+            f"sh -c 'echo {encoded} | base64 -d >/etc/network/interfaces && ifreload -a'"
+        ]
 
     links: list[dict[str, Any]] = [
         {"endpoints": [f"{end.device}:{end.interface}" for end in link.ends]} for link in design.links
