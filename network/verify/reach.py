@@ -56,7 +56,13 @@ class NornirConnections:
         self._nr = nr
 
     def driver(self, device: str) -> Any:
-        return self._nr.inventory.hosts[device].get_connection("napalm", self._nr.config)
+        host = self._nr.inventory.hosts[device]
+        connection = host.get_connection("napalm", self._nr.config)
+        # A session lost while the network converged (a restarted node) is opened again on a retry.
+        if not connection.is_alive()["is_alive"]:
+            host.close_connection("napalm")
+            connection = host.get_connection("napalm", self._nr.config)
+        return connection
 
     def address(self, device: str) -> str:
         return str(self._nr.inventory.hosts[device].hostname)

@@ -6,6 +6,7 @@ Every break is undone in a finalizer and the test waits until the affected check
 tests leave the lab as applied.
 """
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -186,3 +187,14 @@ def test_stopped_endpoint_is_caught(applied: Applied) -> None:
     finally:
         applied.lab.ssh("h-srv2", "sudo ip link set eth1 up")
         assert all_pass(until(applied, checks, all_pass))
+
+
+def test_lost_device_session_is_opened_again_on_a_retry(applied: Applied) -> None:
+    checks = applied.checks(["interfaces"], ["spine1"])
+    assert all_pass(run(checks, applied.reach, wait=0).results), "the session to spine1 is open"
+    # Ends every session of the lab user on spine1, this command's own included: its status is lost.
+    with contextlib.suppress(Exception):
+        applied.lab.ssh("spine1", "sudo pkill -f 'sshd: fundament'")
+    # The first attempt may still meet the dead session; a retry opens a new one.
+    results = run(checks, applied.reach, wait=30, interval=1).results
+    assert all_pass(results), results[0].message
