@@ -54,10 +54,11 @@ apply_dir() {
     echo "== ifreload -a" >>"$LOG"
     ifreload -a >>"$LOG" 2>&1 || return 1
     echo "== frr-reload.py --reload" >>"$LOG"
-    # frr-reload.py also writes the resulting running config to /etc/frr/frr.conf.
-    $FRR_RELOAD --reload "$dir/frr.conf" >>"$LOG" 2>&1 || return 1
-    chown frr:frr /etc/frr/frr.conf 2>/dev/null
-    chmod 640 /etc/frr/frr.conf
+    # The file goes in place first and is reloaded from there: frr-reload.py then skips its closing
+    # `vtysh write`, which fails now and then on a busy machine after the change itself went through.
+    install -m 640 -o frr -g frr "$dir/frr.conf" /etc/frr/frr.conf.napalm-frr &&
+        mv /etc/frr/frr.conf.napalm-frr /etc/frr/frr.conf || return 1
+    $FRR_RELOAD --reload /etc/frr/frr.conf >>"$LOG" 2>&1 || return 1
     sshd_changed=""
     : >"$STATE/managed.list.new"
     mkdir -p "$STATE/pristine"
