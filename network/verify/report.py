@@ -103,9 +103,20 @@ def markdown(run: Run) -> str:
             for r in sorted(problems, key=lambda r: ORDER[r.status])
         ]
         lines.append("")
-    lines += ["## All checks", "", "| status | check | subject | tags | attempts |", "|---|---|---|---|---|"]
     lines += [
-        f"| {icon[r.status]} | {r.check} | {_cell(r.title)} | {', '.join(r.tags)} | {r.attempts} |"
-        for r in run.results
+        "## All checks",
+        "",
+        "| status | check | subject | result | tags | attempts |",
+        "|---|---|---|---|---|---|",
     ]
+    for r in run.results:
+        cells = [
+            icon[r.status],
+            r.check,
+            _cell(r.title),
+            _cell(r.message),
+            ", ".join(r.tags),
+            str(r.attempts),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

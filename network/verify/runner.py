@@ -59,6 +59,8 @@ class Run(BaseModel):
     @property
     def retry_note(self) -> str:
         retried = [result for result in self.results if result.attempts > 1]
+        if not retried and any(result.status in RETRIED for result in self.results):
+            return f"failed checks were not retried (wait {self.wait:g} s)"
         if not retried:
             return f"no retries needed (failed checks would be retried for up to {self.wait:g} s)"
         converged = sum(1 for result in retried if result.status not in RETRIED)

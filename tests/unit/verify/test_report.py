@@ -53,6 +53,7 @@ def test_markdown_lists_problems_before_all_checks() -> None:
     assert "lldp-neighbors" not in problems.split("## Problems")[1]
     rows = [line for line in everything.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + 3, "a header and one row per check"
+    assert "| spine1:eth1 and leaf1:eth1 see each other |" in everything
     assert "3 checks: 1 pass, 1 fail, 0 warn, 1 error" in text
 
 

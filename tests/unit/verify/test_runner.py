@@ -93,6 +93,7 @@ def test_warnings_only_exit_3_and_errors_exit_1() -> None:
     errored = run(checks, RecordedReach(Observations({"spine1 tcp 22": Failure("refused")})), wait=0)
     assert errored.count(Status.ERROR) == 3
     assert errored.exit_code == 1
+    assert errored.retry_note == "failed checks were not retried (wait 0 s)"
 
 
 def test_select_by_tag_device_and_name() -> None:
