@@ -138,13 +138,9 @@ def _count(value: object) -> int:
     return int(value) if isinstance(value, int | str) and str(value).isdigit() else -1
 
 
-def _values(items: list[dict[str, Any]] | None) -> list[str]:
-    return [str(item.get("value", "")) for item in items or []]
-
-
 def _first(items: list[dict[str, Any]] | None) -> str:
-    values = _values(items)
-    return values[0] if values else ""
+    """lldpcli json0 wraps every value in a list of {"value": ...}; the first one counts."""
+    return str(items[0].get("value", "")) if items else ""
 
 
 def _lldp_neighbors(lldp_json0: str) -> list[tuple[str, str, models.LLDPNeighborDetailDict]]:
