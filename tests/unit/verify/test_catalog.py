@@ -1,11 +1,16 @@
 """The catalog generated from the sample design: what it holds, its YAML round trip, hand edits and errors."""
 
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inventory import Design, load_design
+from inventory import generate as generator
 from inventory.model import Platform
 from network.facts import device_facts
 from network.render import render_device
@@ -181,3 +186,18 @@ def test_same_asn_loopbacks_are_not_expected(design: Design) -> None:
     assert set(loopbacks["core2"].not_expected) == {"core1"}
     assert len(loopbacks["leaf1"].targets) == len(design.devices) - 1
     assert loopbacks["leaf1"].not_expected == {}
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 4), st.sampled_from(list(Target)))
+def test_catalogs_of_generated_designs_round_trip(sites: int, leaves: int, target: Target) -> None:
+    """Any valid design gives a catalog that loads back unchanged, with both ends of every link checked."""
+    with tempfile.TemporaryDirectory() as folder:
+        generator.write(generator.generate(sites, leaves), Path(folder))
+        generated = load_design(Path(folder))
+    checks = generate(generated, target)
+    again = parse(yaml.safe_load(dump(checks, header(generated, target))))
+    assert [check.entry() for check in again] == [check.entry() for check in checks]
+    lldp = [check for check in checks if check.name == "lldp-neighbors"]
+    assert len(lldp) == len(generated.links)
+    assert all(len(check.devices) == 2 for check in lldp)
