@@ -5,7 +5,7 @@ hand-written entry needs no design support and a generated catalog documents wha
 """
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from itertools import permutations
 from pathlib import Path
@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from inventory.model import Design, Device, Endpoint, Platform
+from inventory.model.migration import Feature
 from inventory.types import Model
 from network.platforms import PLATFORMS
 from network.verify.check import Check
@@ -168,13 +169,28 @@ def header(design: Design, target: Target) -> str:
     return "\n".join(lines)
 
 
-def generate(design: Design, target: Target = Target.LAB) -> list[Check[Any]]:
-    """Every check the design implies, in a stable order (cabling, routing, overlay, baseline)."""
+Live = Callable[[str, Feature], bool]
+"""Whether a feature of the design runs on a device (during a migration, not everything does yet)."""
+
+
+def generate(
+    design: Design, target: Target = Target.LAB, features: Mapping[str, frozenset[Feature]] | None = None
+) -> list[Check[Any]]:
+    """Every check the design implies, in a stable order (cabling, routing, overlay, baseline).
+
+    `features` (per device, what runs there; default everything) limits the checks to what that state
+    promises: a session only between two devices running the underlay, EVPN routes only between two
+    running the overlay, loopbacks only of devices that announce theirs.
+    """
+
+    def live(device: str, feature: Feature) -> bool:
+        return features is None or feature in features.get(device, frozenset())
+
     return [
         *_cabling(design, target),
-        *_routing(design, target),
-        *_overlay(design, target),
-        *_baseline(design, target),
+        *_routing(design, target, live),
+        *_overlay(design, target, live),
+        *_baseline(design, target, live),
     ]
 
 
@@ -208,9 +224,12 @@ def _cabling(design: Design, target: Target) -> Iterator[Check[Any]]:
         yield InterfacesUp(InterfacesUp.Input(device=device.name, up=up, port_pattern=front_ports))
 
 
-def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:
+def _routing(design: Design, target: Target, live: Live) -> Iterator[Check[Any]]:
     devices = design.device_by_name
+    underlay = {device.name for device in design.devices if live(device.name, Feature.UNDERLAY)}
     for link in design.links:
+        if not {link.a.device, link.b.device} <= underlay:
+            continue
         ends = []
         for local, remote in ((link.a, link.b), (link.b, link.a)):
             if link.numbered and remote.ipv4 is not None:
@@ -219,13 +238,15 @@ def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:
                 peer = _port(design, local.device, local.interface, target).interface
             ends.append(BgpEnd(device=local.device, asn=devices[local.device].asn, peer=peer))
         # Each device announces its loopback only; its own comes back never (AS path), so at most all others.
-        prefixes = {"ipv4": Bounds(min=1, max=len(design.devices) - 1)}
+        prefixes = {"ipv4": Bounds(min=1, max=len(underlay) - 1)}
         # Every session carries EVPN and passes it on, so each side learns the other VTEPs' routes.
-        if design.segments:
+        if design.segments and live(link.a.device, Feature.OVERLAY) and live(link.b.device, Feature.OVERLAY):
             prefixes["evpn"] = Bounds(min=1)
         yield BgpSession(BgpSession.Input(a=ends[0], b=ends[1], prefixes=prefixes), [link.kind.value])
     for device in design.devices:
-        others = [other for other in design.devices if other.name != device.name]
+        if device.name not in underlay:
+            continue
+        others = [other for other in design.devices if other.name != device.name and other.name in underlay]
         # Devices sharing an ASN (RFC 7938 spines, campus cores) drop each other's routes: the AS path
         # already holds their own ASN.
         same_as = {o.name: f"same AS {o.asn}, eBGP drops its routes" for o in others if o.asn == device.asn}
@@ -237,11 +258,13 @@ def _routing(design: Design, target: Target) -> Iterator[Check[Any]]:
         )
 
 
-def _overlay(design: Design, target: Target) -> Iterator[Check[Any]]:
+def _overlay(design: Design, target: Target, live: Live) -> Iterator[Check[Any]]:
     for device in design.devices:
         vxlan = VXLAN_INTERFACES.get(_platform(device, target))
         segments = design.segments_on(device.name)
         if vxlan is None or not segments or device.role not in design.routing.overlay.vtep_roles:
+            continue
+        if not live(device.name, Feature.OVERLAY):
             continue
         carried = [
             SegmentVni(segment=segment.name, vni=segment.vni, interface=vxlan.format(vni=segment.vni))
@@ -250,7 +273,10 @@ def _overlay(design: Design, target: Target) -> Iterator[Check[Any]]:
         yield EvpnVnis(EvpnVnis.Input(device=device.name, segments=carried))
     if target is Target.LAB:
         for source, destination in permutations(design.endpoints, 2):
-            yield _endpoint_check(design, source, destination)
+            if live(source.attach.device, Feature.OVERLAY) and live(
+                destination.attach.device, Feature.OVERLAY
+            ):
+                yield _endpoint_check(design, source, destination)
 
 
 def _host(design: Design, endpoint: Endpoint) -> dict[str, str]:
@@ -298,7 +324,7 @@ def _endpoint_check(design: Design, source: Endpoint, destination: Endpoint) -> 
     )
 
 
-def _baseline(design: Design, target: Target) -> Iterator[Check[Any]]:
+def _baseline(design: Design, target: Target, live: Live) -> Iterator[Check[Any]]:
     management = design.management
     servers: dict[Service, list[str]] = {
         "ntp": [str(address) for address in management.ntp],
@@ -306,8 +332,10 @@ def _baseline(design: Design, target: Target) -> Iterator[Check[Any]]:
         "syslog": [str(server.host) for server in management.syslog],
     }
     for device in design.devices:
-        yield SshOnly(SshOnly.Input(device=device.name))
         yield NoDefaultCredentials(NoDefaultCredentials.Input(device=device.name))
+        if not live(device.name, Feature.BASELINE):
+            continue
+        yield SshOnly(SshOnly.Input(device=device.name))
         lines = SERVICE_LINES.get(_platform(device, target), {})
         for service, pattern in lines.items():
             expected = [pattern.format(address=re.escape(address)) for address in servers[service]]

@@ -7,7 +7,7 @@ data, which is what makes the checks testable on recorded device output.
 """
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 T = TypeVar("T")
 
-GetterName = Literal["get_lldp_neighbors", "get_bgp_neighbors", "get_interfaces", "get_config", "get_facts"]
+GetterName = Literal["get_lldp_neighbors", "get_bgp_neighbors", "get_interfaces", "get_config"]
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,6 @@ class Observations:
             raise UnobservedError(
                 f"'{request.key}' has an unexpected shape at {where}: {first['msg']}"
             ) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._answers)
 
     def as_json(self) -> dict[str, Any]:
         """For `--record`: failures become {"failure": message}."""

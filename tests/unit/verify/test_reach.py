@@ -31,7 +31,7 @@ def test_live_reach_answers_failures_instead_of_raising() -> None:
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        answers = reach.answer("spine1", [TcpPort("spine1", port), Getter("spine1", "get_facts")])
+        answers = reach.answer("spine1", [TcpPort("spine1", port), Getter("spine1", "get_interfaces")])
     assert answers[0] is True
     assert answers[1].message == "ConnectionError: spine1: no driver here"
     assert reach.serves(EndpointPing("h-srv1", "10.0.0.1"))
