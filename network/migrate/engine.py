@@ -11,7 +11,6 @@ from pydantic import BaseModel
 
 from inventory.migrations import MigrationFile
 from inventory.model import Design
-from inventory.model.migration import Feature
 from network.facts import device_facts
 from network.lifecycle import stages, tasks
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
@@ -22,19 +21,6 @@ from network.targets import Target, nornir_for, platform_for, reach_for
 from network.verify.catalog import generate
 from network.verify.check import Check
 from network.verify.runner import post_checks, select
-
-# What must run on every device a check concerns before the check means anything (None: cabling, always).
-CHECK_NEEDS: dict[str, Feature | None] = {
-    "lldp-neighbors": None,
-    "interfaces": None,
-    "no-default-credentials": None,
-    "bgp-session": Feature.UNDERLAY,
-    "loopback-reachability": Feature.UNDERLAY,
-    "evpn-vni": Feature.OVERLAY,
-    "endpoint-reachability": Feature.OVERLAY,
-    "ssh-only": Feature.BASELINE,
-    "service-configured": Feature.BASELINE,
-}
 
 
 @dataclass(frozen=True)
@@ -75,15 +61,12 @@ class Migrator:
         return state, failures
 
     def checks_for(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> list[Check[Any]]:
-        """The catalog's checks about `devices` that mean something in `state`: every device a check
-        concerns runs what the check needs (a session is not expected up while one end lacks its underlay)."""
-        catalog = select(generate(self.design, self.target), tags=tags, devices=devices)
-        return [
-            check
-            for check in catalog
-            if (need := CHECK_NEEDS.get(check.name)) is None
-            or all(need in features(state.get(device, ()), self.by_id) for device in check.devices)
-        ]
+        """The catalog's checks about `devices` for the design as far as `state` has rolled it out
+        (a session is not expected up while one end lacks its underlay)."""
+        live = {
+            device.name: features(state.get(device.name, ()), self.by_id) for device in self.design.devices
+        }
+        return select(generate(self.design, self.target, live), tags=tags, devices=devices)
 
     def judge(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> dict[str, CheckVerdict]:
         checks = self.checks_for(state, devices, tags)

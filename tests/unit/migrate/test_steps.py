@@ -87,3 +87,14 @@ def test_checks_follow_the_state_a_wave_leads_to() -> None:
     assert sessions and all("spine1" in title and "leaf1" in title for title in sessions), sessions
     assert not [c for c in checks if c.name == "loopback-reachability" and "leaf2" in c.devices]
     assert MIGRATOR.checks_for({}, ["leaf1"], ["routing"]) == []
+
+
+def test_the_catalog_of_a_partial_rollout_expects_only_what_it_promises() -> None:
+    canary = dict.fromkeys(("spine1", "leaf1"), ("0001_beheer_en_hardening", "0002_rekencentrum_underlay"))
+    checks = MIGRATOR.checks_for(canary, ["spine1", "leaf1"], [])
+    sessions = [c for c in checks if c.name == "bgp-session"]
+    assert [set(c.devices) for c in sessions] == [{"spine1", "leaf1"}]
+    assert set(sessions[0].inputs.prefixes) == {"ipv4"}, "no EVPN routes before the overlay"
+    loopbacks = {c.devices[0]: c for c in checks if c.name == "loopback-reachability"}
+    assert set(loopbacks["leaf1"].inputs.targets) == {"spine1"}
+    assert not [c for c in checks if c.name in ("evpn-vni", "endpoint-reachability")]
