@@ -30,7 +30,7 @@ class LinkInput(Model):
 
 class LldpNeighbors(Check[LinkInput]):
     name = "lldp-neighbors"
-    description = "Each end of a link sees exactly the other end as its LLDP neighbor."
+    description = "Each end of a link sees the other end as LLDP neighbor (anyone else there: a warning)."
     Input = LinkInput
     tags = ("cabling",)
 

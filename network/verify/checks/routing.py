@@ -121,7 +121,9 @@ class LoopbacksInput(DeviceInput):
 
 class LoopbackReachability(DeviceCheck[LoopbacksInput]):
     name = "loopback-reachability"
-    description = "A switch reaches every other loopback, pinging from its own loopback (via the driver)."
+    description = (
+        "A switch reaches the loopbacks the design makes reachable, pinging from its own (driver ping)."
+    )
     Input = LoopbacksInput
     tags = ("routing", "reachability")
 
