@@ -5,6 +5,7 @@ The one place that turns a target into a Nornir, a rendering platform and a way 
 
 from nornir.core import Nornir
 from nornir.core.inventory import Defaults, Groups, Host, Hosts, Inventory
+from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.plugins.runners import ThreadedRunner
 
 from fundament import secrets
@@ -22,6 +23,7 @@ def platform_for(design: Design, target: Target, device: str) -> Platform:
 def _production_nornir(design: Design, workers: int) -> Nornir:
     """Devices at their management address with their designed platform's NAPALM driver; credentials
     from FUNDAMENT_NET_USERNAME / FUNDAMENT_NET_PASSWORD (environment or vault)."""
+    ConnectionPluginRegister.auto_register()  # nornir_napalm's "napalm" connection, from its entry point
     defaults = Defaults(
         username=secrets.resolve("FUNDAMENT_NET_USERNAME").get_secret_value(),
         password=secrets.resolve("FUNDAMENT_NET_PASSWORD").get_secret_value(),
