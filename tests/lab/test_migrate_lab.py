@@ -2,12 +2,14 @@
 goes up and verifies, the record on the devices tells the truth, and down to zero restores the start."""
 
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fundament.paths import REPO_ROOT
 from inventory import load_design
 from network.lab import control
 from network.lifecycle import tasks
@@ -19,6 +21,8 @@ from tests.lab.fundament_cli import design_copy, fundament
 pytestmark = pytest.mark.lab
 
 UNDERLAY = ("0001_beheer_en_hardening", "0002_rekencentrum_underlay")
+CANARY = ("spine1", "leaf1", "leaf2")
+WAVE_DEVICES = ("spine1", "spine2", "leaf1", "leaf2", "bl1", "bl2")
 
 
 def running_configs() -> dict[str, str]:
@@ -64,7 +68,7 @@ def test_a_fresh_lab_has_no_migration_applied(fresh_lab: dict[str, str], fresh_f
     assert {row["state"] for row in json.loads(result.stdout)["migrations"]} == {"pending"}
 
 
-def test_a_canary_that_breaks_bgp_halts_and_reverts_with_later_waves_untouched(
+def test_pre_checks_refuse_a_design_that_contradicts_the_network(
     fresh_lab: dict[str, str], tmp_path: Path
 ) -> None:
     assert migrate("up", "--to", "0002").returncode == 0
@@ -72,20 +76,31 @@ def test_a_canary_that_breaks_bgp_halts_and_reverts_with_later_waves_untouched(
     broken = design_copy(tmp_path, devices=("asn: 65101", "asn: 65111"))
     result = migrate("up", "--to", "0003", "-i", str(broken), "--json")
     assert result.returncode == 1
+    (step,) = json.loads(result.stdout)["steps"]
+    assert step["status"] == "blocked" and step["message"].startswith("pre-checks failed, nothing changed")
+    assert "AS 65111" in step["message"]
+    assert running_configs() == before
+
+
+def test_a_canary_that_breaks_bgp_halts_and_reverts_with_later_waves_untouched(
+    fresh_lab: dict[str, str], tmp_path: Path
+) -> None:
+    before = running_configs()
+    assert {name for name, ids in records().items() if ids == UNDERLAY} == set(WAVE_DEVICES)
+    broken = design_copy(tmp_path, devices=("asn: 65101", "asn: 65111"))
+    # A migration whose author gates it on baseline checks only: the wrong ASN reaches the canary.
+    migrations = tmp_path / "migrations"
+    shutil.copytree(REPO_ROOT / "migrations", migrations)
+    overlay = migrations / "0003_evpn_overlay.yaml"
+    overlay.write_text(overlay.read_text() + "pre_checks: {tags: [baseline]}\n")
+    result = migrate("up", "--to", "0003", "-i", str(broken), "-m", str(migrations), "--json")
+    assert result.returncode == 1
     steps = json.loads(result.stdout)["steps"]
     assert [step["status"] for step in steps] == ["halted"]
     assert "canary failed" in steps[0]["message"] and "leaf1" in steps[0]["message"]
-    assert {d["status"] for d in steps[0]["devices"]} == {"reverted"}
-    after = running_configs()
-    assert after == before, "canary reverted and the second wave never started"
-    assert {name for name, ids in records().items() if ids == UNDERLAY} == {
-        "spine1",
-        "spine2",
-        "leaf1",
-        "leaf2",
-        "bl1",
-        "bl2",
-    }
+    assert {d["device"]: d["status"] for d in steps[0]["devices"]} == dict.fromkeys(CANARY, "reverted")
+    assert running_configs() == before, "canary reverted and the second wave never started"
+    assert {name for name, ids in records().items() if ids == UNDERLAY} == set(WAVE_DEVICES)
 
 
 def test_every_migration_goes_up_and_the_network_verifies(fresh_lab: dict[str, str]) -> None:
