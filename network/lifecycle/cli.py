@@ -4,6 +4,7 @@ Exit codes: plan and drift 0 no difference, 2 differences, 1 error; apply, rollb
 1 any device failed (reverted or unreachable).
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -133,8 +134,33 @@ def _done_exit(outcomes: list[DeviceOutcome]) -> ExitCode:
     return ExitCode.FAILURE if any(outcome.failed for outcome in outcomes) else ExitCode.OK
 
 
+def _compliance(outcomes: list[DeviceOutcome], design: Design, as_json: bool) -> None:
+    """Drift as a compliance report: per device compliant or not, and how much differs."""
+    rows = [
+        {
+            "device": outcome.device,
+            "compliant": outcome.status is Status.UNCHANGED,
+            "differences": sum(
+                1 for line in outcome.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
+            ),
+            "error": outcome.message if outcome.status is Status.FAILED else "",
+        }
+        for outcome in outcomes
+    ]
+    compliant = sum(1 for row in rows if row["compliant"])
+    if as_json:
+        emit_json({"compliant": compliant, "devices": len(rows), "report": rows})
+        return
+    table = Table("device", "compliant", "differing lines", title="Compliance: intended vs running")
+    for row in rows:
+        mark = "[green]yes[/green]" if row["compliant"] else f"[red]{row['error'] or 'no'}[/red]"
+        table.add_row(str(row["device"]), mark, str(row["differences"]))
+    out.print(table)
+    out.print(f"{compliant} of {len(rows)} devices compliant; `fundament net plan` shows the differences")
+
+
 def _compare(
-    stage: str,
+    report: Callable[[list[DeviceOutcome], Design, bool], None],
     device: list[str] | None,
     role: Role | None,
     site: str | None,
@@ -151,10 +177,10 @@ def _compare(
     configs = intended_configs(design, target, names)
     nr = nornir_for(design, target, names, workers)
     try:
-        outcomes: list[DeviceOutcome] = getattr(stages, stage)(nr, configs)
+        outcomes = stages.plan(nr, configs)
     finally:
         nr.close_connections(on_failed=True)
-    _report(outcomes, design, as_json)
+    report(outcomes, design, as_json)
     raise typer.Exit(_difference_exit(outcomes))
 
 
@@ -168,7 +194,7 @@ def plan(
     as_json: JsonOption = False,
 ) -> None:
     """Show per device what apply would change, touching nothing. Exit 0 none, 2 changes pending, 1 error."""
-    _compare("plan", device, role, site, target, workers, inventory, as_json)
+    _compare(_report, device, role, site, target, workers, inventory, as_json)
 
 
 def drift(
@@ -181,7 +207,7 @@ def drift(
     as_json: JsonOption = False,
 ) -> None:
     """Compliance: intended vs running per device. Exit 0 compliant, 2 drift found, 1 error."""
-    _compare("drift", device, role, site, target, workers, inventory, as_json)
+    _compare(_compliance, device, role, site, target, workers, inventory, as_json)
 
 
 def apply(
@@ -209,7 +235,7 @@ def apply(
     Exit 0 applied (or nothing to do), 1 any device failed or was reverted.
     """
     if dry_run:
-        _compare("plan", device, role, site, target, workers, inventory, as_json)
+        _compare(_report, device, role, site, target, workers, inventory, as_json)
     from network.lifecycle import stages
     from network.targets import nornir_for, reach_for
 

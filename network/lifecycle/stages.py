@@ -129,11 +129,6 @@ def rollback(nr: Nornir) -> list[DeviceOutcome]:
     return list(_run(nr, "rollback", tasks.rollback).values())
 
 
-def drift(nr: Nornir, configs: dict[str, str]) -> list[DeviceOutcome]:
-    """Intended vs running: the same comparison as plan, read as compliance."""
-    return plan(nr, configs)
-
-
 def backup(nr: Nornir, folder: Path, secrets: list[str]) -> list[DeviceOutcome]:
     """Running configs, secrets scrubbed, into `folder` as a git repository (one commit per backup run)."""
     folder.mkdir(parents=True, exist_ok=True)
