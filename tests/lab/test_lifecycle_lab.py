@@ -53,6 +53,22 @@ def test_plan_after_apply_shows_no_changes(applied: dict[str, dict[str, Any]]) -
     assert {entry["status"] for entry in _devices(result).values()} == {"unchanged"}
 
 
+def test_drift_reports_every_device_compliant_and_names_what_drifted(
+    applied: dict[str, dict[str, Any]], lab: Lab
+) -> None:
+    clean = fundament("net", "drift", "--json")
+    assert clean.returncode == 0, clean.stdout
+    assert json.loads(clean.stdout)["compliant"] == len(lab.nodes)
+    lab.ssh("leaf2", "sudo vtysh -c 'configure terminal' -c 'router bgp 65102' -c 'timers bgp 4 12'")
+    try:
+        drifted = fundament("net", "drift", "--device", "leaf2", "--json")
+        assert drifted.returncode == 2
+        (row,) = json.loads(drifted.stdout)["report"]
+        assert row == {"device": "leaf2", "compliant": False, "differences": 2, "error": ""}
+    finally:
+        assert fundament("net", "apply", "--device", "leaf2").returncode == 0
+
+
 def test_a_design_change_shows_exactly_that_diff(applied: dict[str, dict[str, Any]], tmp_path: Path) -> None:
     changed = design_copy(tmp_path, **TIMERS_CHANGED)
     result = fundament("net", "plan", "--device", "leaf1", "-i", str(changed), "--json")
