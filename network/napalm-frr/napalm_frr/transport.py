@@ -117,9 +117,13 @@ class SSHTransport:
             channel.exec_command(command)
             stdout, stderr = bytearray(), bytearray()
             deadline = time.monotonic() + timeout
-            # Drain both streams as they come so a chatty stderr can never block stdout.
+            # Drain both streams as they come so a chatty stderr can never block stdout, until the server's
+            # EOF (all output sent) as well as the exit status: the status alone can overtake the last data.
             while not (
-                channel.exit_status_ready() and not channel.recv_ready() and not channel.recv_stderr_ready()
+                channel.exit_status_ready()
+                and (channel.eof_received or channel.closed)
+                and not channel.recv_ready()
+                and not channel.recv_stderr_ready()
             ):
                 if time.monotonic() > deadline:
                     channel.close()
