@@ -21,7 +21,6 @@ from tests.lab.fundament_cli import design_copy, fundament
 pytestmark = pytest.mark.lab
 
 UNDERLAY = ("0001_beheer_en_hardening", "0002_rekencentrum_underlay")
-CANARY = ("spine1", "leaf1", "leaf2")
 WAVE_DEVICES = ("spine1", "spine2", "leaf1", "leaf2", "bl1", "bl2")
 
 
@@ -88,17 +87,20 @@ def test_a_canary_that_breaks_bgp_halts_and_reverts_with_later_waves_untouched(
     before = running_configs()
     assert {name for name, ids in records().items() if ids == UNDERLAY} == set(WAVE_DEVICES)
     broken = design_copy(tmp_path, devices=("asn: 65101", "asn: 65111"))
-    # A migration whose author gates it on baseline checks only: the wrong ASN reaches the canary.
+    # A migration whose author gates it on baseline checks only, with leaf1 alone as canary: the wrong ASN
+    # reaches leaf1, whose spines still expect AS 65101.
     migrations = tmp_path / "migrations"
     shutil.copytree(REPO_ROOT / "migrations", migrations)
     overlay = migrations / "0003_evpn_overlay.yaml"
-    overlay.write_text(overlay.read_text() + "pre_checks: {tags: [baseline]}\n")
+    text = overlay.read_text().replace("{devices: [spine1, leaf1, leaf2]}", "{devices: [leaf1]}")
+    overlay.write_text(text + "pre_checks: {tags: [baseline]}\n")
     result = migrate("up", "--to", "0003", "-i", str(broken), "-m", str(migrations), "--json")
     assert result.returncode == 1
     steps = json.loads(result.stdout)["steps"]
     assert [step["status"] for step in steps] == ["halted"]
-    assert "canary failed" in steps[0]["message"] and "leaf1" in steps[0]["message"]
-    assert {d["device"]: d["status"] for d in steps[0]["devices"]} == dict.fromkeys(CANARY, "reverted")
+    assert "canary failed on leaf1" in steps[0]["message"]
+    (leaf1,) = steps[0]["devices"]
+    assert leaf1["status"] == "reverted" and "spine1" in leaf1["message"] and "AS 65111" in leaf1["message"]
     assert running_configs() == before, "canary reverted and the second wave never started"
     assert {name for name, ids in records().items() if ids == UNDERLAY} == set(WAVE_DEVICES)
 

@@ -45,9 +45,13 @@ log_tail() {
     tail -n 30 "$LOG" >&2
 }
 
-# Apply the configuration in DIR to the running device and persist it.
+# Apply the configuration in DIR to the running device and persist it. With "restart" FRR is restarted
+# from the file instead of reloaded: the restore after a failed apply uses it, because a reload that failed
+# half-way can leave a daemon dead (FRR 8.4's frr-reload.py kills bgpd when it changes the remote-as of an
+# interface neighbor); restarting every daemon from the restored file leaves no doubt about the state.
 apply_dir() {
     dir=$1
+    how=${2:-reload}
     : >"$LOG"
     install -m 644 "$dir/interfaces" /etc/network/interfaces.napalm-frr &&
         mv /etc/network/interfaces.napalm-frr /etc/network/interfaces || return 1
@@ -58,7 +62,12 @@ apply_dir() {
     # `vtysh write`, which fails now and then on a busy machine after the change itself went through.
     install -m 640 -o frr -g frr "$dir/frr.conf" /etc/frr/frr.conf.napalm-frr &&
         mv /etc/frr/frr.conf.napalm-frr /etc/frr/frr.conf || return 1
-    $FRR_RELOAD --reload /etc/frr/frr.conf >>"$LOG" 2>&1 || return 1
+    if [ "$how" = restart ]; then
+        echo "== frrinit.sh restart" >>"$LOG"
+        /usr/lib/frr/frrinit.sh restart >>"$LOG" 2>&1 || return 1
+    else
+        $FRR_RELOAD --reload /etc/frr/frr.conf >>"$LOG" 2>&1 || return 1
+    fi
     sshd_changed=""
     : >"$STATE/managed.list.new"
     mkdir -p "$STATE/pristine"
@@ -160,7 +169,7 @@ cmd_commit() {
         echo "applying the candidate failed; restoring the rollback point:" >&2
         log_tail
         cp "$LOG" "$STATE/failed.log"
-        apply_dir "$ROLLBACK" || fail "RESTORE FAILED too; device state is uncertain: $(tail -n 10 "$LOG")"
+        apply_dir "$ROLLBACK" restart || fail "RESTORE FAILED too; device state is uncertain: $(tail -n 10 "$LOG")"
         fail "the device is back at the rollback point"
     fi
     rm -rf "$CAND"
