@@ -64,7 +64,8 @@ apply_dir() {
         mv /etc/frr/frr.conf.napalm-frr /etc/frr/frr.conf || return 1
     if [ "$how" = restart ]; then
         echo "== frrinit.sh restart" >>"$LOG"
-        /usr/lib/frr/frrinit.sh restart >>"$LOG" 2>&1 || return 1
+        # The daemons it starts must not inherit our lock (fd 9), or they would hold it forever.
+        /usr/lib/frr/frrinit.sh restart >>"$LOG" 2>&1 9>&- || return 1
     else
         $FRR_RELOAD --reload /etc/frr/frr.conf >>"$LOG" 2>&1 || return 1
     fi
