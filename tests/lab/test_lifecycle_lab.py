@@ -120,6 +120,20 @@ def test_an_unreachable_device_fails_alone_and_leaves_nothing_half_applied(
     assert {entry["status"] for entry in _devices(plan).values()} == {"unchanged"}, plan.stdout
 
 
+def test_wrong_credentials_fail_every_device_cleanly_and_change_nothing(
+    applied: dict[str, dict[str, Any]], lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUNDAMENT_LAB_PASSWORD", "not-the-lab-password")
+    result = fundament("net", "apply", "--site", "dc1", "--json")
+    monkeypatch.undo()
+    assert result.returncode == 1
+    devices = _devices(result)
+    assert {entry["status"] for entry in devices.values()} == {"failed"}
+    assert all("authentication failed" in entry["message"] for entry in devices.values()), devices
+    assert "not-the-lab-password" not in result.stdout + result.stderr
+    assert fundament("net", "plan", "--site", "dc1").returncode == 0
+
+
 def test_a_config_the_device_rejects_fails_that_device_only(applied: dict[str, dict[str, Any]]) -> None:
     design = load_design()
     nr = nornir_for(design, Target.LAB, ["leaf1", "leaf2"])
