@@ -84,6 +84,8 @@ def ansible_push(migrator: Migrator, folder: Path) -> float:
         "ansible_python_interpreter=/usr/bin/python3\n"
     )
     _, password = lab_credentials()
+    # ansible-runner looks ansible-playbook up on PATH: the one of this venv.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     started = time.perf_counter()
     run = ansible_runner.run(
         private_data_dir=str(folder),
@@ -95,7 +97,7 @@ def ansible_push(migrator: Migrator, folder: Path) -> float:
     )
     seconds = time.perf_counter() - started
     if run.rc != 0:
-        sys.exit(f"the playbook failed: {run.status} (artifacts in {folder})")
+        sys.exit(f"the playbook failed: {run.status}\n" + "".join(run.stdout.readlines()[-40:]))
     return seconds
 
 
