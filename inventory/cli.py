@@ -65,10 +65,13 @@ def show(inventory: InventoryOption = None, as_json: JsonOption = False) -> None
         emit_json(summary)
         return
     out.print(f"[bold]{summary.name}[/bold] {summary.version}")
-    sites = Table("site", "kind", "city", "devices", title="Sites")
+    sites = Table("site", "kind", "location", "devices", title="Sites")
     for site in summary.sites:
         sites.add_row(
-            site.name, site.kind, site.city, ", ".join(f"{n} {r}" for r, n in sorted(site.devices.items()))
+            site.name,
+            site.kind,
+            site.location,
+            ", ".join(f"{n} {r}" for r, n in sorted(site.devices.items())),
         )
     out.print(sites)
     roles = Table("role", "devices", title="Devices per role")

@@ -103,9 +103,21 @@ def generate(sites: int, leaves: int = 4, access_per_site: int = 2) -> dict[str,
             },
         },
         "sites.yaml": {
-            "sites": [{"name": "dc1", "kind": "datacenter", "city": "Zwolle", "description": "datacenter"}]
+            "sites": [
+                {
+                    "name": "dc1",
+                    "kind": "datacenter",
+                    "location": "provincie Groningen",
+                    "description": "datacenter",
+                }
+            ]
             + [
-                {"name": f"site{n}", "kind": "regional", "city": f"plaats {n}", "description": "steunpunt"}
+                {
+                    "name": f"site{n}",
+                    "kind": "regional",
+                    "location": f"plaats {n}",
+                    "description": "steunpunt",
+                }
                 for n in range(1, sites + 1)
             ]
         },

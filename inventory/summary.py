@@ -10,7 +10,7 @@ from inventory.model import Design
 class SiteSummary(BaseModel):
     name: str
     kind: str
-    city: str
+    location: str
     devices: dict[str, int]
 
 
@@ -57,7 +57,10 @@ def summarize(design: Design) -> DesignSummary:
         version=design.design.version,
         sites=[
             SiteSummary(
-                name=site.name, kind=site.kind.value, city=site.city, devices=dict(per_site[site.name])
+                name=site.name,
+                kind=site.kind.value,
+                location=site.location,
+                devices=dict(per_site[site.name]),
             )
             for site in design.sites
         ],

@@ -45,7 +45,9 @@ class Site(Model):
     name: Name
     kind: SiteKind
     description: str
-    city: str
+    location: str = Field(
+        description="where the site is: its town, or only the province where the design does not name a town"
+    )
 
 
 class AccessPort(Model):

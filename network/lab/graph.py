@@ -49,7 +49,8 @@ def to_dot(design: Design) -> str:
     for site in design.sites:
         lines += [
             f"  subgraph {_quote('cluster_' + site.name)} {{",
-            f"    label={_quote(f'{site.name} ({site.city})')}; style=rounded; color=gray60; fontsize=13;",
+            f"    label={_quote(f'{site.name} ({site.location})')};",
+            "    style=rounded; color=gray60; fontsize=13;",
         ]
         for device in (d for d in design.devices if d.site == site.name):
             label = f"{device.name}\\n{device.role.value} · AS{device.asn}\\n{device.mgmt_ipv4.ip}"
