@@ -19,6 +19,11 @@ InterfaceName = Annotated[
     Field(description="design interface name (eth1..eth999); each platform maps it to its own naming"),
 ]
 Mtu = Annotated[int, Field(ge=1280, le=9216)]
+MacAddress = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$"),
+    Field(description="MAC address, lower-case hex pairs separated by colons"),
+]
 
 IPv4Network = ipaddress.IPv4Network
 IPv4Address = ipaddress.IPv4Address

@@ -34,16 +34,31 @@ def unique_names(design: Design) -> Iterator[Problem]:
     }
     for section, values in names.items():
         yield from _duplicates((((section, i, "name"), name) for i, name in enumerate(values)), "name")
-    zones = design.security.zones
+    security = design.security
+    zones, services = security.zones, security.services
     yield from _duplicates(((("security", "zones", i, "name"), z.name) for i, z in enumerate(zones)), "zone")
-    lab_nodes = [(("devices", i, "name"), d.name) for i, d in enumerate(design.devices)]
-    lab_nodes += [(("endpoints", i, "name"), e.name) for i, e in enumerate(design.endpoints)]
-    seen_device_names = {d.name for d in design.devices}
-    yield from (
-        Problem(path, f"endpoint name {name} is also a device name")
-        for path, name in lab_nodes
-        if path[0] == "endpoints" and name in seen_device_names
+    yield from _duplicates(
+        ((("security", "services", i, "name"), s.name) for i, s in enumerate(services)), "service"
     )
+    # Devices, endpoints and the firewall are all nodes of the lab: one namespace.
+    lab_nodes: list[tuple[KeyPath, str]] = [
+        (("devices", i, "name"), d.name) for i, d in enumerate(design.devices)
+    ]
+    lab_nodes += [(("endpoints", i, "name"), e.name) for i, e in enumerate(design.endpoints)]
+    if security.firewall:
+        lab_nodes.append((("security", "firewall", "name"), security.firewall.name))
+    seen_device_names = {d.name for d in design.devices}
+    for path, name in lab_nodes[len(design.devices) :]:
+        if name in seen_device_names:
+            yield Problem(
+                path,
+                f"{'endpoint' if path[0] == 'endpoints' else 'firewall'} name {name} is also a device name",
+            )
+    if security.firewall and security.firewall.name in {e.name for e in design.endpoints}:
+        yield Problem(
+            ("security", "firewall", "name"),
+            f"firewall name {security.firewall.name} is also an endpoint name",
+        )
 
 
 def references(design: Design) -> Iterator[Problem]:
@@ -78,17 +93,16 @@ def references(design: Design) -> Iterator[Problem]:
                     ("segments", i, "present_on", j),
                     f"{name} is a {role}, not a VTEP role ({', '.join(design.routing.overlay.vtep_roles)})",
                 )
+    services = design.service_by_name
     for i, endpoint in enumerate(design.endpoints):
-        yield from unknown(("endpoints", i, "attach", "device"), "device", endpoint.attach.device, devices)
-        attached = devices.get(endpoint.attach.device)
-        if attached and endpoint.attach.interface not in {port.interface for port in attached.access_ports}:
-            yield Problem(
-                ("endpoints", i, "attach", "interface"),
-                f"unknown interface {endpoint.attach.interface!r}: not an access port of {attached.name}",
-            )
+        yield from _endpoint_ports(design, i, unknown)
+        for j, service in enumerate(endpoint.services):
+            yield from unknown(("endpoints", i, "services", j), "service", service, services)
     for i, rule in enumerate(design.security.allowed):
         yield from unknown(("security", "allowed", i, "from"), "zone", rule.source, zones)
         yield from unknown(("security", "allowed", i, "to"), "zone", rule.destination, zones)
+        for j, service in enumerate(rule.services):
+            yield from unknown(("security", "allowed", i, "services", j), "service", service, services)
     yield from _datacenter_references(design, unknown)
     if design.workplace:
         profiles = {profile.name for profile in design.workplace.profiles}
@@ -97,6 +111,34 @@ def references(design: Design) -> Iterator[Problem]:
         )
         for i, profile in enumerate(design.workplace.profiles):
             yield from unknown(("workplace", "profiles", i, "segment"), "segment", profile.segment, segments)
+
+
+def _endpoint_ports(
+    design: Design, i: int, unknown: Callable[[KeyPath, str, str, Iterable[str]], Iterator[Problem]]
+) -> Iterator[Problem]:
+    """Every port of an endpoint is an access port; a bond's members sit in the attach port's segment."""
+    endpoint, devices = design.endpoints[i], design.device_by_name
+    segment = design.segment_of(endpoint)
+    members = endpoint.bond.members if endpoint.bond else []
+    places: list[KeyPath] = [("endpoints", i, "attach")]
+    places += [("endpoints", i, "bond", "members", j) for j in range(len(members))]
+    for path, port in zip(places, endpoint.ports, strict=True):
+        yield from unknown((*path, "device"), "device", port.device, devices)
+        device = devices.get(port.device)
+        if device is None:
+            continue
+        ports = {access.interface: access.segment for access in device.access_ports}
+        if port.interface not in ports:
+            yield Problem(
+                (*path, "interface"),
+                f"unknown interface {port.interface!r}: not an access port of {device.name}",
+            )
+        elif segment is not None and ports[port.interface] != segment.name:
+            yield Problem(
+                (*path, "interface"),
+                f"{port.device}:{port.interface} is in segment {ports[port.interface]}, the bond's attach "
+                f"port in {segment.name}",
+            )
 
 
 def _datacenter_references(
@@ -134,6 +176,31 @@ def interfaces_used_once(design: Design) -> Iterator[Problem]:
             (("links", i, side, "interface"), (end.device, end.interface))
             for side, end in (("a", link.a), ("b", link.b))
         ]
+    firewall = design.security.firewall
+    if firewall:
+        uses += [
+            (
+                ("security", "firewall", "uplinks", j, "attach", "interface"),
+                (up.attach.device, up.attach.interface),
+            )
+            for j, up in enumerate(firewall.uplinks)
+        ]
+        yield from _duplicates(
+            (
+                (("security", "firewall", "uplinks", j, "interface"), up.interface)
+                for j, up in enumerate(firewall.uplinks)
+            ),
+            "firewall interface",
+        )
+    cabled: list[tuple[KeyPath, tuple[str, str]]] = []
+    for i, endpoint in enumerate(design.endpoints):
+        cabled.append((("endpoints", i, "attach"), (endpoint.attach.device, endpoint.attach.interface)))
+        members = endpoint.bond.members if endpoint.bond else []
+        cabled += [
+            (("endpoints", i, "bond", "members", j), (port.device, port.interface))
+            for j, port in enumerate(members)
+        ]
+    yield from _duplicates(((path, f"{d}:{p}") for path, (d, p) in cabled), "endpoint port")
     first: dict[tuple[str, str], KeyPath] = {}
     for path, (name, interface) in uses:
         if (name, interface) in first:
@@ -188,6 +255,12 @@ def addresses(design: Design) -> Iterator[Problem]:
                 ("endpoints", i, "ipv4"),
                 f"{endpoint.ipv4} is not in segment {attached.name} ({attached.subnet})",
             )
+    firewall = design.security.firewall
+    if firewall:
+        path = ("security", "firewall", "mgmt_ipv4")
+        used.append((path, firewall.mgmt_ipv4.ip))
+        if firewall.mgmt_ipv4.network != management.subnet:
+            yield Problem(path, f"{firewall.mgmt_ipv4} is not in management subnet {management.subnet}")
     if management.gateway not in management.subnet:
         yield Problem(("management", "gateway"), f"{management.gateway} is outside {management.subnet}")
     yield from _duplicates(used, "address")
@@ -201,6 +274,8 @@ def subnets_do_not_overlap(design: Design) -> Iterator[Problem]:
         (("routing", "underlay", "p2p_pool"), underlay.p2p_pool),
     ]
     networks += [(("segments", i, "subnet"), segment.subnet) for i, segment in enumerate(design.segments)]
+    if design.security.firewall:
+        networks.append((("security", "firewall", "transit_pool"), design.security.firewall.transit_pool))
     # Sorting by first address makes overlap a neighbour relation: one pass instead of all pairs.
     ordered = sorted(networks, key=lambda item: (item[1].network_address, -item[1].prefixlen))
     widest: tuple[KeyPath, ipaddress.IPv4Network] | None = None
@@ -213,8 +288,33 @@ def subnets_do_not_overlap(design: Design) -> Iterator[Problem]:
 
 
 def segment_ids(design: Design) -> Iterator[Problem]:
-    yield from _duplicates(((("segments", i, "vlan"), s.vlan) for i, s in enumerate(design.segments)), "VLAN")
-    yield from _duplicates(((("segments", i, "vni"), s.vni) for i, s in enumerate(design.segments)), "VNI")
+    """VNIs are fabric-wide. A VLAN id is local to a layer-2 domain: two segments (or a segment and a zone's
+    L3VNI VLAN) may share one as long as no device carries both; another site may reuse VLAN 100."""
+    vnis: list[tuple[KeyPath, int]] = [(("segments", i, "vni"), s.vni) for i, s in enumerate(design.segments)]
+    vnis += [
+        (("security", "zones", i, "vrf", "l3vni"), zone.vrf.l3vni)
+        for i, zone in enumerate(design.security.zones)
+        if zone.vrf
+    ]
+    yield from _duplicates(vnis, "VNI")
+    zone_index = {zone.name: i for i, zone in enumerate(design.security.zones)}
+    vlans_on: dict[str, list[tuple[KeyPath, int]]] = {}
+    for i, segment in enumerate(design.segments):
+        for device in segment.present_on:
+            vlans_on.setdefault(device, []).append((("segments", i, "vlan"), segment.vlan))
+    for segment in design.segments:
+        zone = design.zone_by_name.get(segment.zone)
+        if zone and zone.vrf:
+            for device in segment.present_on:
+                path: KeyPath = ("security", "zones", zone_index[zone.name], "vrf", "vlan")
+                if (path, zone.vrf.vlan) not in vlans_on[device]:
+                    vlans_on[device].append((path, zone.vrf.vlan))
+    reported: set[KeyPath] = set()
+    for device, vlans in vlans_on.items():
+        for problem in _duplicates(vlans, "VLAN"):
+            if problem.path not in reported:
+                reported.add(problem.path)
+                yield Problem(problem.path, f"{problem.message} on {device}")
 
 
 def gateways(design: Design) -> Iterator[Problem]:
@@ -276,6 +376,77 @@ def link_addressing(design: Design) -> Iterator[Problem]:
                 yield Problem(("links", i, "b", "ipv4"), f"{b} is not in the same /31 as {a}")
 
 
+def zone_routing(design: Design) -> Iterator[Problem]:
+    """Zone VRFs name their Linux device: at most 15 characters. Traffic between two routed zones needs
+    the firewall with a leg in each; the firewall hangs off VTEPs that route the zones' VRFs."""
+    zones = design.zone_by_name
+    for i, zone in enumerate(design.security.zones):
+        if zone.vrf and len(zone.name) > 15:
+            yield Problem(
+                ("security", "zones", i, "name"), f"zone {zone.name} has a VRF: at most 15 characters"
+            )
+    firewall = design.security.firewall
+    legs = {leg.zone for leg in firewall.legs} if firewall else set()
+    for i, rule in enumerate(design.security.allowed):
+        for key, name in (("from", rule.source), ("to", rule.destination)):
+            routed = zones.get(name)
+            if routed is None or routed.vrf is None:
+                continue
+            if firewall is None:
+                yield Problem(
+                    ("security", "allowed", i, key),
+                    f"zone {name} has a vrf: routing between zones needs a policy point (security.firewall)",
+                )
+            elif name not in legs:
+                yield Problem(
+                    ("security", "allowed", i, key), f"zone {name} has no leg on firewall {firewall.name}"
+                )
+    if firewall is None:
+        return
+    base: KeyPath = ("security", "firewall")
+    yield from _duplicates(
+        ((((*base, "legs", j, "zone")), leg.zone) for j, leg in enumerate(firewall.legs)), "zone"
+    )
+    yield from _duplicates(
+        ((((*base, "legs", j, "vlan")), leg.vlan) for j, leg in enumerate(firewall.legs)), "VLAN"
+    )
+    for j, leg in enumerate(firewall.legs):
+        leg_zone = zones.get(leg.zone)
+        if leg_zone is None:
+            yield Problem((*base, "legs", j, "zone"), f"unknown zone {leg.zone!r}")
+        elif leg_zone.vrf is None:
+            yield Problem((*base, "legs", j, "zone"), f"zone {leg.zone} has no vrf to route to the firewall")
+    devices, vtep_roles = design.device_by_name, design.routing.overlay.vtep_roles
+    for j, uplink in enumerate(firewall.uplinks):
+        path: KeyPath = (*base, "uplinks", j, "attach", "device")
+        device = devices.get(uplink.attach.device)
+        if device is None:
+            yield Problem(path, f"unknown device {uplink.attach.device!r}")
+        elif device.role not in vtep_roles:
+            yield Problem(
+                path, f"{device.name} is a {device.role}, not a VTEP role ({', '.join(vtep_roles)})"
+            )
+    needed = 2 * len(firewall.uplinks) * len(firewall.legs)
+    if firewall.transit_pool.num_addresses < needed:
+        yield Problem(
+            (*base, "transit_pool"),
+            f"{firewall.transit_pool} has {firewall.transit_pool.num_addresses} addresses, "
+            f"{len(firewall.uplinks)} uplinks x {len(firewall.legs)} legs need {needed}",
+        )
+
+
+def bonds(design: Design) -> Iterator[Problem]:
+    """An Ethernet segment id names one bond in the whole fabric."""
+    yield from _duplicates(
+        (
+            (("endpoints", i, "bond", "es_id"), endpoint.bond.es_id)
+            for i, endpoint in enumerate(design.endpoints)
+            if endpoint.bond
+        ),
+        "es_id",
+    )
+
+
 RULES: tuple[Rule, ...] = (
     unique_names,
     references,
@@ -286,6 +457,8 @@ RULES: tuple[Rule, ...] = (
     gateways,
     asn_rules,
     link_addressing,
+    zone_routing,
+    bonds,
 )
 
 

@@ -9,6 +9,7 @@ from inventory.model.network import (
     AccessPort,
     Device,
     Endpoint,
+    EndpointBond,
     Link,
     LinkEnd,
     LinkKind,
@@ -19,7 +20,17 @@ from inventory.model.network import (
     Site,
     SiteKind,
 )
-from inventory.model.services import Management, Security
+from inventory.model.services import (
+    Firewall,
+    FirewallLeg,
+    FirewallUplink,
+    Management,
+    Security,
+    Service,
+    Zone,
+    ZoneRule,
+    ZoneVrf,
+)
 from inventory.model.workplace import Workplace, WorkplaceProfile
 from inventory.types import Model
 
@@ -30,6 +41,10 @@ __all__ = [
     "DesignInfo",
     "Device",
     "Endpoint",
+    "EndpointBond",
+    "Firewall",
+    "FirewallLeg",
+    "FirewallUplink",
     "Link",
     "LinkEnd",
     "LinkKind",
@@ -39,10 +54,14 @@ __all__ = [
     "Routing",
     "Security",
     "Segment",
+    "Service",
     "Site",
     "SiteKind",
     "Workplace",
     "WorkplaceProfile",
+    "Zone",
+    "ZoneRule",
+    "ZoneVrf",
 ]
 
 
@@ -79,6 +98,20 @@ class Design(Model):
     def site_by_name(self) -> dict[str, Site]:
         return {site.name: site for site in self.sites}
 
+    @cached_property
+    def zone_by_name(self) -> dict[str, Zone]:
+        return {zone.name: zone for zone in self.security.zones}
+
+    @cached_property
+    def service_by_name(self) -> dict[str, Service]:
+        return {service.name: service for service in self.security.services}
+
+    def segment_of(self, endpoint: Endpoint) -> Segment | None:
+        """The segment of the access port the endpoint is attached to (None when the design is broken)."""
+        device = self.device_by_name.get(endpoint.attach.device)
+        ports = {port.interface: port.segment for port in device.access_ports} if device else {}
+        return self.segment_by_name.get(ports.get(endpoint.attach.interface, ""))
+
     def segments_on(self, device: str) -> list[Segment]:
         return [segment for segment in self.segments if device in segment.present_on]
 
@@ -93,4 +126,4 @@ class Design(Model):
         return found
 
     def endpoints_on(self, device: str) -> list[Endpoint]:
-        return [endpoint for endpoint in self.endpoints if endpoint.attach.device == device]
+        return [e for e in self.endpoints if any(port.device == device for port in e.ports)]

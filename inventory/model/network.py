@@ -11,6 +11,7 @@ from inventory.types import (
     IPv4Address,
     IPv4Interface,
     IPv4Network,
+    MacAddress,
     Model,
     Mtu,
     Name,
@@ -126,13 +127,33 @@ class Segment(Model):
     description: str = ""
 
 
+class EndpointBond(Model):
+    """An LACP (802.3ad) bond over the endpoint's `attach` port and these ports, on the host as its eth1
+    (attach) and eth2.. (members, in order). The switches join their ports into one EVPN multihoming
+    Ethernet segment (type-3 ESI from `system_mac` and `es_id`), so either leaf forwards for the host."""
+
+    members: list[LinkEndField] = Field(min_length=1, description="access ports in the attach port's segment")
+    es_id: int = Field(ge=1, le=16_777_215, description="Ethernet segment id, unique in the design")
+    system_mac: MacAddress = Field(description="LACP system MAC the leaves share towards the host")
+
+
 class Endpoint(Model):
     """A test host of the lab, cabled to an access port; its segment is the port's segment."""
 
     name: Name
     attach: LinkEndField
     ipv4: IPv4Interface
+    services: list[Name] = Field(
+        default=[],
+        description="services (security.services) the host answers on: the zone matrix probes them",
+    )
+    bond: EndpointBond | None = None
     description: str = ""
+
+    @property
+    def ports(self) -> list[LinkEnd]:
+        """Every switch port the host is cabled to: attach, then the bond's members."""
+        return [self.attach, *(self.bond.members if self.bond else [])]
 
 
 class AsnRange(Model):
@@ -166,6 +187,10 @@ class Overlay(Model):
     protocol: Literal["evpn-vxlan"] = "evpn-vxlan"
     vtep_roles: list[Role] = [Role.LEAF, Role.BORDER_LEAF, Role.ACCESS]
     vxlan_port: int = Field(default=4789, ge=1, le=65535)
+    gateway_mac: MacAddress = Field(
+        default="02:00:00:00:01:01",
+        description="the anycast gateway MAC: every VTEP answers on each segment's gateway with it",
+    )
 
 
 class Routing(Model):

@@ -71,9 +71,9 @@ CASES = {
         {"endpoints": ("ipv4: 10.20.210.11/24", "ipv4: 10.20.211.11/24")},
         "endpoints.yaml:4: endpoints[0].ipv4: 10.20.211.11/24 is not in segment server (10.20.210.0/24)",
     ),
-    "duplicate VLAN": (
+    "duplicate VLAN on one device": (
         {"segments": ("vlan: 120", "vlan: 110")},
-        "segments.yaml:21: segments[2].vlan: VLAN 110 is already used at segments.1.vlan",
+        "segments.yaml:21: segments[2].vlan: VLAN 110 is already used at segments.1.vlan on acc2",
     ),
     "duplicate VNI": (
         {"segments": ("vni: 10120", "vni: 10110")},

@@ -54,6 +54,10 @@ def _duplicate_vlan(files: Files, pick: int) -> str:
     segments = files["segments.yaml"]["segments"]
     victim = 1 + pick % (len(segments) - 1)
     segments[victim]["vlan"] = segments[0]["vlan"]
+    # A VLAN id is per layer-2 domain: it clashes only where one device carries both segments.
+    shared = segments[0]["present_on"][0]
+    if shared not in segments[victim]["present_on"]:
+        segments[victim]["present_on"] = [*segments[victim]["present_on"], shared]
     return f"segments[{victim}].vlan"
 
 
