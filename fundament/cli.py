@@ -40,5 +40,5 @@ def main() -> None:
     try:
         app()
     except FundamentError as error:
-        err.print(f"[red]{escape(str(error))}[/red]")
+        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
         sys.exit(ExitCode.FAILURE)

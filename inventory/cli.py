@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fundament.console import emit_json, err, out
@@ -29,13 +30,16 @@ JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable outpu
 def load_or_exit(inventory: Path | None, as_json: bool = False) -> LoadedDesign:
     """Load the design for any command; an invalid design ends the command with exit 1 before it acts."""
     try:
-        return load(inventory)
+        loaded = load(inventory)
     except DesignError as error:
         if as_json:
             emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
         else:
-            err.print(f"[red]{error}[/red]")
+            err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(ExitCode.FAILURE) from None
+    for warning in loaded.unset_secrets():
+        err.print(f"[yellow]warning[/yellow]: {escape(str(warning))}", soft_wrap=True)
+    return loaded
 
 
 @app.command()
@@ -47,7 +51,13 @@ def check(inventory: InventoryOption = None, as_json: JsonOption = False) -> Non
     design = loaded.design
     if as_json:
         emit_json(
-            {"valid": True, "design": design.design.name, "devices": len(design.devices), "seconds": seconds}
+            {
+                "valid": True,
+                "design": design.design.name,
+                "devices": len(design.devices),
+                "seconds": seconds,
+                "warnings": [warning.as_dict() for warning in loaded.unset_secrets()],
+            }
         )
     else:
         out.print(

@@ -1,15 +1,37 @@
 """Problems found in a design, located in the YAML they came from."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 KeyPath = tuple[str | int, ...]
 
 
+SHOWN_CHARACTERS = 40
+"""The most of a file's text a message repeats: a key or value from a file that may hold anything."""
+
+
+HIDDEN_KEY = "(a key that is no name)"
+_NAME_LIKE = re.compile(r"[\w.<>-]+")
+
+
+def shorten(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARACTERS else text[: SHOWN_CHARACTERS - 1] + "…"
+
+
+def _shown_key(key: str) -> str:
+    # a line of a host file parses as a key (`root:$6$salt$hash:...:` ends in a colon): show a key only when
+    # it looks like a name someone meant to write
+    return shorten(key) if _NAME_LIKE.fullmatch(key) else HIDDEN_KEY
+
+
 def format_key_path(path: KeyPath) -> str:
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{_shown_key(part)}" if text else _shown_key(part)
     return text
 
 

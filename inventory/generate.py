@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from fundament.errors import writing
+
 SCHEMA_HEADER = "# yaml-language-server: $schema=../schema/design.schema.json\n"
 MANAGEMENT = ipaddress.IPv4Network("172.16.0.0/16")
 ASN_BASE = 4_200_000_000
@@ -179,7 +181,9 @@ def _segment(name: str, octet: int, number: int, zone: str, present_on: list[str
 
 
 def write(files: dict[str, dict[str, Any]], directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
+    with writing(directory):
+        directory.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)
-        (directory / name).write_text(SCHEMA_HEADER + text, encoding="utf-8")
+        with writing(directory / name):
+            (directory / name).write_text(SCHEMA_HEADER + text, encoding="utf-8")

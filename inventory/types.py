@@ -1,9 +1,10 @@
 """Constrained types reused by every model (and by the domains that read the design)."""
 
 import ipaddress
-from typing import Annotated
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 VlanId = Annotated[int, Field(ge=1, le=4094, description="802.1Q VLAN id")]
 Vni = Annotated[int, Field(ge=1, le=16_777_215, description="VXLAN network identifier")]
@@ -34,3 +35,33 @@ class Model(BaseModel):
     """Base of every input model: unknown keys are errors, values are immutable once loaded."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strict_scalars(cls, value: Any, info: ValidationInfo) -> Any:
+        """Numbers and booleans as YAML wrote them: pydantic's lax mode would read `vlan: true` and
+        `asn: yes` as 1, `mtu: "9000"` as 9000 and `thin: 1` as true, hiding a mistake in the design."""
+        if info.field_name is None or type(value) not in (bool, str, float, int):
+            return value
+        accepted = _scalar_types(cls.model_fields[info.field_name].annotation)
+        if int in accepted and type(value) is not int and type(value) not in accepted:
+            raise ValueError(f"must be a whole number, not {_YAML_TYPE[type(value)]}")
+        if bool in accepted and type(value) is not bool and type(value) not in accepted:
+            raise ValueError(f"must be true or false, not {_YAML_TYPE[type(value)]}")
+        return value
+
+
+_YAML_TYPE = {bool: "true/false", str: "text", float: "a decimal number", int: "a number"}
+
+
+def _scalar_types(annotation: Any) -> set[type]:
+    """The plain scalar types an annotation accepts: int for `int`, `Annotated[int, ...]`, `int | None`."""
+    if annotation in (bool, str, float, int):
+        return {annotation}
+    if get_origin(annotation) is Annotated:
+        return _scalar_types(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return set().union(*(_scalar_types(arg) for arg in get_args(annotation)))
+    if get_origin(annotation) is Literal:
+        return {type(arg) for arg in get_args(annotation)}
+    return set()

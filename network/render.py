@@ -13,6 +13,7 @@ import jinja2
 from pydantic import SecretStr
 
 from fundament import secrets
+from fundament.errors import writing
 from inventory.model import Design, Platform
 from inventory.model.services import SecretRef
 from network.facts import DeviceFacts, device_facts
@@ -94,8 +95,9 @@ def write_configs(
         facts = device_facts(design, device)
         target = platform or facts.platform
         path = config_path(directory, target, device)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_device(facts, target), encoding="utf-8")
+        with writing(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(render_device(facts, target), encoding="utf-8")
         written.append(path)
         done(device)
     return written

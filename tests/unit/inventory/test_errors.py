@@ -124,9 +124,9 @@ CASES = {
         {"segments": ("present_on: [acc2, acc-noord]", "present: [acc2, acc-noord]")},
         "segments.yaml:26: segments[2].present: unknown key",
     ),
-    "schema: an inherited value points at the layer that set it": (
+    "schema: an inherited value is reported once, at the layer that set it": (
         {"design": ("    mtu: 9000", "    mtu: 20000")},
-        "design.yaml:25: devices[8].mtu: Input should be less than or equal to 9216 (got 20000)",
+        "design.yaml:25: roles.access.mtu: Input should be less than or equal to 9216 (got 20000)",
     ),
     "schema: a bad value in a layer": (
         {"design": ("  platform: eos", "  platform: junos")},
@@ -147,6 +147,10 @@ CASES = {
 def test_rule_reports_exact_message(broken: Broken, case: str) -> None:
     edits, expected = CASES[case]
     assert expected in broken(**edits)
+
+
+def test_an_inherited_value_is_reported_once_not_per_device(broken: Broken) -> None:
+    assert len(broken(design=("    mtu: 9000", "    mtu: 20000"))) == 1
 
 
 def test_all_problems_are_reported_not_only_the_first(broken: Broken) -> None:
