@@ -14,7 +14,7 @@ import time
 import uuid
 from pathlib import Path
 
-from fundament.images import ensure_image
+from fundament.machines.images import ensure_image
 from inventory import load_design
 from workplace import container
 from workplace.build import output_dir

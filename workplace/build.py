@@ -19,7 +19,7 @@ from filelock import FileLock
 
 from fundament import __version__
 from fundament.console import progress
-from fundament.images import ImageBuildError, ensure_image
+from fundament.machines.images import ImageBuildError, ensure_image
 from fundament.paths import build_dir, state_dir
 from inventory.model import Design
 from inventory.model.workplace import WorkplaceProfile

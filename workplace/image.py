@@ -1,8 +1,8 @@
-"""The Debian base image every profile starts from, built by fundament.images and cached by recipe hash."""
+"""The Debian base image every profile starts from, built by fundament.machines.images, cached by hash."""
 
 from pathlib import Path
 
-from fundament.images import ImageFile, ImageRecipe
+from fundament.machines.images import ImageFile, ImageRecipe
 
 _FILES = Path(__file__).parent / "image"
 

@@ -21,7 +21,7 @@ from filelock import FileLock
 
 from fundament.console import progress
 from fundament.errors import FundamentError
-from fundament.images import ImageBuildError, ensure_image
+from fundament.machines.images import ImageBuildError, ensure_image
 from fundament.paths import REPO_ROOT, state_dir
 from inventory.model import Design
 from network.lab.images import HOST, SWITCH

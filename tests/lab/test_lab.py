@@ -12,7 +12,7 @@ from nornir.core.task import Result, Task
 from typer.testing import CliRunner
 
 from fundament.cli import app
-from fundament.images import ImageBuildError, ImageRecipe, ensure_image, image_exists
+from fundament.machines.images import ImageBuildError, ImageRecipe, ensure_image, image_exists
 from inventory import load_design
 from network.lab import control
 from network.lab.ready import FRR_DAEMONS, lab_credentials

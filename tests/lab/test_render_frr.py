@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from fundament.images import ensure_image
+from fundament.machines.images import ensure_image
 from inventory import Design, load_design
 from inventory.model import Platform
 from network.facts import device_facts

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fundament.images import ImageFile, ImageRecipe
+from fundament.machines.images import ImageFile, ImageRecipe
 from network.lab.images import HOST, SWITCH
 
 

@@ -54,6 +54,11 @@ class ImageRecipe(Model):
     env: dict[str, str] = {}
     entrypoint: list[str] = []
     cmd: list[str] = []
+    boot_disk: bool = Field(
+        default=False,
+        description="also pack the finished root file system as an ext4 disk at /machine/disk.img "
+        "(what fundament.machines.uml boots)",
+    )
 
     def content_hash(self) -> str:
         """Hash of what the image is made of: the recipe's fields with file contents instead of file paths."""
@@ -118,8 +123,25 @@ def _unmount_below(root: Path) -> None:
         subprocess.run(["umount", "--lazy", point], capture_output=True, check=False)
 
 
+# Room for what a guest writes beyond its root file system (logs, configs, keys); the disk is shared
+# read-only by every node of an image and each node's writes go to its own copy-on-write file.
+_DISK_SLACK = 256 * 2**20
+
+
+def _pack_boot_disk(root: Path, disk: Path, log: Path) -> None:
+    """The root file system as an ext4 disk image, moved into the root at /machine/disk.img."""
+    used = sum(entry.lstat().st_size for entry in root.rglob("*"))
+    size_mib = (int(used * 1.2) + _DISK_SLACK) // 2**20
+    # No journal: the disk is never written in place, and a guest's copy-on-write layer dies with it.
+    # Tables initialised now, not lazily at first mount: UML's copy-on-write disks cannot write zeroes.
+    options = ["-O", "^has_journal", "-E", "lazy_itable_init=0,lazy_journal_init=0", "-L", "root"]
+    _run("mkfs.ext4", ["mkfs.ext4", "-q", "-F", *options, "-d", str(root), str(disk), f"{size_mib}M"], log)
+    (root / "machine").mkdir(exist_ok=True)
+    shutil.move(disk, root / "machine" / "disk.img")
+
+
 def _build(recipe: ImageRecipe, reference: str) -> None:
-    for tool in ("debootstrap", "docker", "chroot", "tar"):
+    for tool in ("debootstrap", "docker", "chroot", "tar", *(["mkfs.ext4"] if recipe.boot_disk else [])):
         if shutil.which(tool) is None:
             raise ImageBuildError(f"{tool} is not installed: run ci/bootstrap-docker.sh")
     if os.geteuid() != 0:
@@ -156,6 +178,9 @@ def _build(recipe: ImageRecipe, reference: str) -> None:
                 _run("setup script", ["chroot", str(root), "/bin/sh", "-euc", recipe.setup], log)
                 _run("apt cache cleanup", ["chroot", str(root), "apt-get", "clean"], log)
                 shutil.rmtree(root / "var" / "lib" / "apt" / "lists", ignore_errors=True)
+                if recipe.boot_disk:
+                    step.note("ext4 boot disk")
+                    _pack_boot_disk(root, Path(tmp) / "disk.img", log)
                 step.advance("setup done")
                 tar = subprocess.Popen(
                     ["tar", "--numeric-owner", "-C", str(root), "-c", "."], stdout=subprocess.PIPE

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Entry point of a machine image (container side): boots the image's own root file system, packed as
+# /machine/disk.img, under user-mode Linux, and lives exactly as long as the guest does.
+# The container's arguments are the command the guest runs once booted (see guest-init.sh).
+#
+# Environment (all optional):
+#   MACHINE_MEM         guest memory (default 256M)
+#   MACHINE_SYSCTLS     "key=value ..." set in the guest before its command runs
+#   CLAB_INTFS          number of data interfaces containerlab will add; the guest boots once they exist
+#   MACHINE_WAIT        seconds to wait for them (default 300)
+# Every other variable of the container reaches the guest command's environment too.
+set -eu
+
+state=/run/machine
+share=$state/share
+mem=${MACHINE_MEM:-256M}
+
+fail() {
+  echo "machine: $*" >&2
+  exit 1
+}
+
+# UML maps its memory from a file in $TMPDIR, which must allow exec (Docker's /dev/shm does not). The
+# guest's copy-on-write layer over the shared disk lives here too: a node's writes vanish with it.
+mkdir -p $state
+mountpoint -q $state || mount -t tmpfs -o exec,mode=0700 machine $state || fail "cannot mount a tmpfs on $state (needs CAP_SYS_ADMIN)"
+rm -rf "${state:?}"/*
+mkdir -p $share/files
+
+data_interfaces() {
+  for path in /sys/class/net/*; do
+    name=${path##*/}
+    case $name in lo | eth0) ;; *) echo "$name" ;; esac
+  done
+}
+
+# containerlab adds the data interfaces after the container starts; the guest sees only what exists at boot.
+want=${CLAB_INTFS:-0}
+waited=0
+while [ "$(data_interfaces | wc -l)" -lt "$want" ]; do
+  [ "$waited" -lt "$((${MACHINE_WAIT:-300} * 5))" ] || fail "only $(data_interfaces | tr '\n' ' ')of $want data interfaces appeared"
+  sleep 0.2
+  waited=$((waited + 1))
+done
+
+# The guest takes over the management address: the container keeps the interface but no address, so
+# only the guest answers on it. The guest uses the container's MAC addresses, so neighbours' ARP caches
+# and the bridge stay right and the container's interfaces need not be promiscuous.
+mgmt_ipv4=$(ip -4 -o address show dev eth0 | awk '{print $4; exit}')
+mgmt_gw=$(ip -4 route show default | awk '{print $3; exit}')
+ip address flush dev eth0
+# No IPv6 on the container side: its link-local addresses would be the guest's too (same MACs).
+for iface in eth0 $(data_interfaces); do
+  [ -w /proc/sys/net/ipv6/conf/"$iface"/disable_ipv6 ] && echo 1 >/proc/sys/net/ipv6/conf/"$iface"/disable_ipv6
+done
+
+quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+interfaces="eth0 $(data_interfaces | sort -V | tr '\n' ' ')"
+{
+  export -p
+  echo "export MACHINE_HOSTNAME=$(quote "$(hostname)")"
+  echo "export MACHINE_MGMT_IPV4=$(quote "$mgmt_ipv4")"
+  echo "export MACHINE_MGMT_GW=$(quote "$mgmt_gw")"
+  echo "export MACHINE_INTERFACES=$(quote "$interfaces")"
+} >$share/env
+command=""
+for arg in "$@"; do command="$command $(quote "$arg")"; done
+echo "$command" >$share/command
+# Files given to the guest (containerlab binds, docker run -v) land at the same path in its root.
+[ -d /machine/inject ] && cp -a /machine/inject/. $share/files/
+
+set -- mem="$mem" ubd0=$state/cow,/machine/disk.img root=/dev/ubda rw \
+  con=null con0=null,fd:1 init=/usr/local/sbin/fundament-machine-init machine_share=$share
+index=0
+for iface in $interfaces; do
+  mac=$(cat /sys/class/net/"$iface"/address)
+  set -- "$@" "vec$index:transport=raw,ifname=$iface,mac=$mac"
+  index=$((index + 1))
+done
+
+TMPDIR=$state linux.uml "$@" </dev/null &
+guest=$!
+# The guest is disposable (its writes live in $state): a stop ends it at once.
+trap 'kill -KILL $guest 2>/dev/null' TERM INT
+wait $guest
