@@ -23,7 +23,7 @@ from fundament.machines.images import ImageFile, ImageRecipe
 _HERE = Path(__file__).resolve().parent
 
 # What the container needs to run UML: raw sockets on its interfaces and a tmpfs mounted with exec.
-CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_ADMIN"]
+CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
 INJECT_DIR = "/machine/inject"
 """Files below this directory of the container appear at the same path, relative to /, in the guest."""
 _RUNNER = "/usr/local/sbin/fundament-machine"

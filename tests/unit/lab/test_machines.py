@@ -61,9 +61,12 @@ def test_boot_scripts_are_valid_posix_shell(script: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_uml_missing_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uml.shutil, "which", lambda name: None)
+@pytest.mark.usefixtures("without_uml")
+def test_uml_missing_names_the_package() -> None:
     reason = uml.uml_missing()
     assert reason is not None and "user-mode-linux" in reason
-    monkeypatch.setattr(uml.shutil, "which", lambda name: f"/usr/bin/{name}")
+
+
+@pytest.mark.usefixtures("with_uml")
+def test_uml_found_on_path() -> None:
     assert uml.uml_missing() is None
