@@ -5,7 +5,7 @@ is made here, so the same facts render to every platform. Interface names stay i
 each platform maps them (network/platforms.py). Secrets appear only as reference names.
 """
 
-from inventory.model import Design, Device, LinkKind, Platform, Role
+from inventory.model import Design, Device, Firewall, LinkKind, Platform, Role
 from inventory.model.migration import Feature
 from inventory.model.services import AaaServer, SyslogServer, User
 from inventory.types import IPv4Address, IPv4Interface, IPv4Network, Model
@@ -30,6 +30,8 @@ class AccessInterface(Model):
     segment: str
     vlan: int
     description: str
+    bond: str | None = None
+    """The bond this port is a member of (an endpoint's LACP bond), once zones are live."""
 
 
 class BgpNeighbor(Model):
@@ -67,8 +69,54 @@ class SegmentFacts(Model):
     vni: int
     description: str
     bridge: str
+    """Its own plain bridge until zones are live; then every segment is a VLAN of `DeviceFacts.bridge`."""
     vxlan_device: str
     access_ports: list[str]
+    zone: str
+    vrf: str | None
+    """The zone's VRF, where the segment's anycast gateway lives (None: the zone is layer 2 only)."""
+    gateway: IPv4Interface
+    """The anycast gateway: the same address (and `DeviceFacts.gateway_mac`) on every VTEP carrying it."""
+    svi: str
+
+
+class BondFacts(Model):
+    """This switch's side of an endpoint's LACP bond: one EVPN multihoming Ethernet segment."""
+
+    name: str
+    members: list[str]
+    segment: str
+    vlan: int
+    es_id: int
+    system_mac: str
+    esi: str
+    """Type-3 ESI (RFC 7432): 03, the system MAC, the Ethernet segment id in three bytes."""
+    description: str
+
+
+class FirewallLeg(Model):
+    """An 802.1Q sub-interface towards the firewall in a zone's VRF: the VRF's way to every other zone."""
+
+    interface: str
+    """The sub-interface, `<port>.<vlan>` in design naming."""
+    parent: str
+    vlan: int
+    ipv4: IPv4Interface
+    next_hop: IPv4Address
+    """The firewall's address on the leg: the VRF's default route."""
+    firewall: str
+
+
+class VrfFacts(Model):
+    """A zone's VRF on this VTEP: its L3VNI (symmetric IRB); on a border leaf, its legs to the firewall."""
+
+    name: str
+    zone: str
+    l3vni: int
+    vlan: int
+    vxlan_device: str
+    svi: str
+    legs: list[FirewallLeg]
 
 
 class Services(Model):
@@ -110,6 +158,11 @@ class DeviceFacts(Model):
     bgp: Bgp
     segments: list[SegmentFacts]
     services: Services
+    bridge: str = "br0"
+    """The VLAN-aware bridge once zones are live."""
+    gateway_mac: str
+    vrfs: list[VrfFacts]
+    bonds: list[BondFacts]
 
 
 def _port_number(interface: str) -> int:
@@ -131,6 +184,87 @@ def _services(design: Design) -> Services:
         users=management.aaa.users,
         tacacs=management.aaa.tacacs,
     )
+
+
+def _esi(system_mac: str, es_id: int) -> str:
+    digits = f"{es_id:06x}"
+    return ":".join(["03", *system_mac.split(":"), digits[0:2], digits[2:4], digits[4:6]])
+
+
+def _bonds(design: Design, device: Device) -> list[BondFacts]:
+    bonds = []
+    for endpoint in design.endpoints:
+        members = sorted(port.interface for port in endpoint.ports if port.device == device.name)
+        segment = design.segment_of(endpoint)
+        if endpoint.bond is None or not members or segment is None:
+            continue
+        bond = endpoint.bond
+        bonds.append(
+            BondFacts(
+                name=f"bond{bond.es_id}",
+                members=members,
+                segment=segment.name,
+                vlan=segment.vlan,
+                es_id=bond.es_id,
+                system_mac=bond.system_mac,
+                esi=_esi(bond.system_mac, bond.es_id),
+                description=f"{endpoint.name} (LACP, ES {bond.es_id})",
+            )
+        )
+    return bonds
+
+
+def transit_addresses(firewall: Firewall) -> dict[tuple[int, str], tuple[IPv4Interface, IPv4Interface]]:
+    """(uplink index, zone) -> (border leaf address, firewall address), each /31 of the transit pool in
+    order: uplink by uplink, leg by leg."""
+    subnets = firewall.transit_pool.subnets(new_prefix=31)
+    addresses = {}
+    for index in range(len(firewall.uplinks)):
+        for leg in firewall.legs:
+            subnet = next(subnets)
+            addresses[(index, leg.zone)] = (
+                IPv4Interface(f"{subnet.network_address}/31"),
+                IPv4Interface(f"{subnet.broadcast_address}/31"),
+            )
+    return addresses
+
+
+def _vrfs(design: Design, device: Device, carried: list[SegmentFacts]) -> list[VrfFacts]:
+    """The VRF of every routed zone the device carries a segment of or has a firewall leg in."""
+    firewall = design.security.firewall
+    legs: dict[str, list[FirewallLeg]] = {}
+    if firewall:
+        transit = transit_addresses(firewall)
+        vlans = {leg.zone: leg.vlan for leg in firewall.legs}
+        for index, uplink in enumerate(firewall.uplinks):
+            if uplink.attach.device != device.name:
+                continue
+            for zone, vlan in vlans.items():
+                ours, theirs = transit[(index, zone)]
+                legs.setdefault(zone, []).append(
+                    FirewallLeg(
+                        interface=f"{uplink.attach.interface}.{vlan}",
+                        parent=uplink.attach.interface,
+                        vlan=vlan,
+                        ipv4=ours,
+                        next_hop=theirs.ip,
+                        firewall=firewall.name,
+                    )
+                )
+    zones: set[str] = {segment.zone for segment in carried} | set(legs)
+    return [
+        VrfFacts(
+            name=zone.name,
+            zone=zone.name,
+            l3vni=zone.vrf.l3vni,
+            vlan=zone.vrf.vlan,
+            vxlan_device=f"vxlan{zone.vrf.l3vni}",
+            svi=f"vlan{zone.vrf.vlan}",
+            legs=legs.get(zone.name, []),
+        )
+        for zone in design.security.zones
+        if zone.vrf is not None and zone.name in zones
+    ]
 
 
 def _device_facts(
@@ -168,6 +302,7 @@ def _device_facts(
     ports_by_segment: dict[str, list[str]] = {}
     for port in device.access_ports:
         ports_by_segment.setdefault(port.segment, []).append(port.interface)
+    zones = design.zone_by_name
     segments = [
         SegmentFacts(
             name=segment.name,
@@ -177,9 +312,15 @@ def _device_facts(
             bridge=f"br{segment.vlan}",
             vxlan_device=f"vxlan{segment.vni}",
             access_ports=ports_by_segment.get(segment.name, []),
+            zone=segment.zone,
+            vrf=segment.zone if zones[segment.zone].vrf else None,
+            gateway=IPv4Interface(f"{segment.gateway}/{segment.subnet.prefixlen}"),
+            svi=f"vlan{segment.vlan}",
         )
         for segment in (design.segments_on(device.name) if vtep else [])
     ]
+    bonds = _bonds(design, device) if vtep else []
+    bond_of = {member: bond.name for bond in bonds for member in bond.members}
     segment_by_name = design.segment_by_name
     underlay = design.routing.underlay
     return DeviceFacts(
@@ -202,6 +343,7 @@ def _device_facts(
                 segment=port.segment,
                 vlan=segment_by_name[port.segment].vlan,
                 description=port.description or port.segment,
+                bond=bond_of.get(port.interface),
             )
             for port in sorted(device.access_ports, key=lambda p: _port_number(p.interface))
         ],
@@ -216,6 +358,9 @@ def _device_facts(
         ),
         segments=segments,
         services=services,
+        gateway_mac=overlay.gateway_mac,
+        vrfs=_vrfs(design, device, segments) if vtep else [],
+        bonds=bonds,
     )
 
 

@@ -28,15 +28,21 @@ def secret_marker(ref: SecretRef) -> str:
 
 
 @cache
-def _environment(platform: Platform) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES / platform.value),
+def template_environment(folder: str) -> jinja2.Environment:
+    """The Jinja2 environment of one folder under network/templates/ (a platform, or the firewall)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / folder),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
     )
+
+
+@cache
+def _environment(platform: Platform) -> jinja2.Environment:
+    environment = template_environment(platform.value)
     environment.filters["ifname"] = PLATFORMS[platform].interface_name
     environment.filters["secret"] = secret_marker
     return environment

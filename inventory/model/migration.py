@@ -18,9 +18,15 @@ class Feature(StrEnum):
     """Loopback, routed links and the eBGP sessions of the underlay."""
     OVERLAY = "overlay"
     """EVPN address family, VXLAN tunnels, segment bridges and access ports."""
+    ZONES = "zones"
+    """One VRF per security zone (L3VNI, symmetric IRB), anycast gateways, a VLAN-aware bridge, LACP bonds
+    with EVPN multihoming, and the border leaves' legs to the firewall."""
 
 
-FEATURE_NEEDS: dict[Feature, tuple[Feature, ...]] = {Feature.OVERLAY: (Feature.UNDERLAY,)}
+FEATURE_NEEDS: dict[Feature, tuple[Feature, ...]] = {
+    Feature.OVERLAY: (Feature.UNDERLAY,),
+    Feature.ZONES: (Feature.OVERLAY,),
+}
 """A feature a device can only run when it runs these too (checked across the ordered migrations)."""
 
 

@@ -48,7 +48,7 @@ CASES = {
     ),
     "duplicate address": (
         {"devices": ("loopback: 10.255.0.12", "loopback: 10.255.0.11")},
-        "devices.yaml:21: devices[3].loopback: address 10.255.0.11 is already used at devices.2.loopback",
+        "devices.yaml:22: devices[3].loopback: address 10.255.0.11 is already used at devices.2.loopback",
     ),
     "overlapping subnets": (
         {
@@ -81,11 +81,11 @@ CASES = {
     ),
     "ASN outside the range": (
         {"devices": ("asn: 65312", "asn: 64512")},
-        "devices.yaml:80: devices[13].asn: ASN 64512 is outside asn_range 65000-65499",
+        "devices.yaml:82: devices[13].asn: ASN 64512 is outside asn_range 65000-65499",
     ),
     "ASN used twice": (
         {"devices": ("asn: 65102", "asn: 65101")},
-        "devices.yaml:22: devices[3].asn: ASN 65101 is already used by leaf1",
+        "devices.yaml:23: devices[3].asn: ASN 65101 is already used by leaf1",
     ),
     "spines of a site with different ASNs": (
         {"devices": ("loopback: 10.255.0.2, asn: 65100", "loopback: 10.255.0.2, asn: 65109")},

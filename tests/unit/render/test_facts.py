@@ -70,7 +70,7 @@ def test_access_ports_join_their_segment(design: Design, facts: dict[str, Device
         for port in device.access_ports:
             assert port.interface in bridges[port.segment]
     assert {s.name: s.access_ports for s in facts["leaf1"].segments} == {
-        "server": ["eth3"],
+        "server": ["eth3", "eth5"],
         "opslag": ["eth4"],
     }
 

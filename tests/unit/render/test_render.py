@@ -66,7 +66,7 @@ def test_eos_peers_by_interface_with_the_peer_asn(design: Design) -> None:
 
 def test_vtep_bridges_hold_the_vxlan_device_and_access_ports(design: Design) -> None:
     text = render_device(device_facts(design, "leaf2"), Platform.FRR)
-    assert "    bridge-ports vxlan10210 eth3\n" in text
+    assert "    bridge-ports vxlan10210 eth3 eth5\n" in text
     assert "    bridge-ports vxlan10010 eth4\n" in text
     assert "    vxlan-local-tunnelip 10.255.0.12\n" in text
     assert "advertise-all-vni" in text
