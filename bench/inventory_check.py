@@ -1,37 +1,28 @@
-"""Time `fundament inventory check` on generated designs up to 1,000+ devices (goal: < 2 s at 1,000).
+"""Time and peak memory of `fundament inventory check` on generated designs of ~1k, 5k and 10k devices.
 
-Runs the real command in a fresh process (start-up and imports count), and the load in-process.
-Prints figures; asserts nothing.
+Goal: under 2 s at 1k devices. Runs the real command in a fresh process (start-up and imports count), and
+the load in-process (what the command spends on the design itself). Prints figures; asserts nothing.
 """
 
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from inventory import generate, load
+from scale import SITES, generated, measured
 
-SIZES = [(3, 2), (33, 2), (110, 2), (330, 2), (660, 2)]
+from inventory import load
 
 
 def main() -> None:
-    fundament = Path(sys.executable).parent / "fundament"
-    print(f"{'devices':>8} {'links':>6} {'command s':>10} {'in-process load s':>18}")
-    for sites, access in SIZES:
-        with tempfile.TemporaryDirectory() as folder:
-            files = generate.generate(sites, access_per_site=access)
-            generate.write(files, Path(folder))
+    print(
+        f"{'size':>5} {'devices':>8} {'links':>6} {'command s':>10} {'peak MB':>8} {'in-process load s':>18}"
+    )
+    for size, sites in SITES.items():
+        with generated(sites) as folder:
+            seconds, peak = measured("inventory", "check", "-i", str(folder))
             started = time.perf_counter()
-            subprocess.run(
-                [str(fundament), "inventory", "check", "-i", folder], check=True, capture_output=True
-            )
-            seconds = time.perf_counter() - started
-            started = time.perf_counter()
-            load(Path(folder))
+            design = load(folder).design
             in_process = time.perf_counter() - started
-            devices, links = len(files["devices.yaml"]["devices"]), len(files["links.yaml"]["links"])
-            print(f"{devices:>8} {links:>6} {seconds:>10.2f} {in_process:>18.2f}")
+            devices, links = len(design.devices), len(design.links)
+            print(f"{size:>5} {devices:>8} {links:>6} {seconds:>10.2f} {peak:>8.0f} {in_process:>18.2f}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,11 @@
-"""Render time per device for a ~1,000-device generated design, beside pyavd on a same-size L3LS-EVPN fabric.
+"""Render and catalog cost at ~1k, 5k and 10k generated devices; with --pyavd, render beside pyavd.
+
+Scale (default): for each size, `fundament inventory check`, `net render` and `net verify catalog` as
+commands (fresh process: time and peak memory), and facts + render per device in-process. Goals: render
+per device flat within 20% from 1k to 10k; the catalog at 1k under 5 s and 300 MB.
+
+--pyavd: render time per device for a ~1,000-device generated design, beside pyavd on a same-size
+L3LS-EVPN fabric.
 
 fundament: load + validate the generated design (`inventory.generate`, 330 sites: 998 devices), design
 facts, then render every device for frr and for eos.
@@ -23,11 +30,13 @@ from pyavd.constants import (
     EOS_CLI_CONFIG_GEN_JINJA2_PRECOMPILED_TEMPLATE_PATH,
 )
 from pyavd.templater import Templar
+from scale import SITES, generated, measured
 
 from inventory import generate, load_design
 from inventory.model import Platform
 from network.facts import all_facts
 from network.render import render_device
+from network.verify.catalog import generate as catalog_checks
 
 T = TypeVar("T")
 SPINES = 2
@@ -176,13 +185,50 @@ def pyavd_per_device(devices: int, sample: int) -> dict[str, float]:
     return per_device
 
 
+def scale() -> None:
+    """Each size: the three commands (seconds, peak MB) and facts + render per device in-process."""
+    print(
+        f"{'size':>5} {'devices':>8} {'check s':>8} {'MB':>5} {'render s':>9} {'MB':>5} {'catalog s':>10} "
+        f"{'MB':>5} {'checks':>7} {'pings':>7} {'render ms/device':>17}"
+    )
+    first = None
+    for size, sites in SITES.items():
+        with generated(sites) as folder, tempfile.TemporaryDirectory() as output:
+            check = measured("inventory", "check", "-i", str(folder))
+            render = measured("net", "render", "--platform", "eos", "-i", str(folder), "-o", output)
+            catalog_file = Path(output) / "catalog.yaml"
+            catalog = measured("net", "verify", "catalog", "-i", str(folder), "-o", str(catalog_file))
+            checks = catalog_file.read_text(encoding="utf-8").count("\n- check: ")
+            design = load_design(folder)
+            pings = sum(
+                len(c.inputs.targets) for c in catalog_checks(design) if c.name == "loopback-reachability"
+            )
+            started = time.perf_counter()
+            for facts in all_facts(design).values():
+                render_device(facts, Platform.EOS)
+            seconds = time.perf_counter() - started
+            per_device = 1000 * seconds / len(design.devices)
+            first = first or per_device
+            print(
+                f"{size:>5} {len(design.devices):>8} {check[0]:>8.2f} {check[1]:>5.0f} {render[0]:>9.2f} "
+                f"{render[1]:>5.0f} {catalog[0]:>10.2f} {catalog[1]:>5.0f} {checks:>7} {pings:>7} "
+                f"{per_device:>10.3f} ({per_device / first:.2f}x)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sites", type=int, default=330, help="generated sites (330: 998 devices)")
-    parser.add_argument("--sample", type=int, default=40, help="pyavd leaves to render per device (0: all)")
+    parser.add_argument("--pyavd", action="store_true", help="compare with pyavd instead of the scale table")
+    parser.add_argument("--sites", type=int, default=330, help="--pyavd: generated sites (330: 998 devices)")
+    parser.add_argument(
+        "--sample", type=int, default=40, help="--pyavd: leaves to render per device (0: all)"
+    )
     args = parser.parse_args()
+    if not args.pyavd:
+        scale()
+        return
     devices, ours = fundament_per_device(args.sites)
     print()
     theirs = pyavd_per_device(devices, args.sample)

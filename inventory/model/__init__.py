@@ -113,17 +113,30 @@ class Design(Model):
         return self.segment_by_name.get(ports.get(endpoint.attach.interface, ""))
 
     def segments_on(self, device: str) -> list[Segment]:
-        return [segment for segment in self.segments if device in segment.present_on]
+        return self._segments_by_device.get(device, [])
 
     def links_of(self, device: str) -> list[tuple[LinkEnd, LinkEnd, Link]]:
         """(local end, remote end, link) for every link of `device`."""
-        found = []
+        return self._links_by_device.get(device, [])
+
+    # Indexes built once, so that per-device lookups cost the device's own links and segments: scanning
+    # every link for every device made render quadratic in the size of the design.
+    @cached_property
+    def _links_by_device(self) -> dict[str, list[tuple[LinkEnd, LinkEnd, Link]]]:
+        index: dict[str, list[tuple[LinkEnd, LinkEnd, Link]]] = {}
         for link in self.links:
-            if link.a.device == device:
-                found.append((link.a, link.b, link))
-            elif link.b.device == device:
-                found.append((link.b, link.a, link))
-        return found
+            index.setdefault(link.a.device, []).append((link.a, link.b, link))
+            if link.b.device != link.a.device:
+                index.setdefault(link.b.device, []).append((link.b, link.a, link))
+        return index
+
+    @cached_property
+    def _segments_by_device(self) -> dict[str, list[Segment]]:
+        index: dict[str, list[Segment]] = {}
+        for segment in self.segments:
+            for device in dict.fromkeys(segment.present_on):
+                index.setdefault(device, []).append(segment)
+        return index
 
     def endpoints_on(self, device: str) -> list[Endpoint]:
         return [e for e in self.endpoints if any(port.device == device for port in e.ports)]

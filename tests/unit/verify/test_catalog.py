@@ -184,7 +184,6 @@ def test_same_asn_loopbacks_are_not_expected(design: Design) -> None:
     assert "spine2" not in loopbacks["spine1"].targets
     assert loopbacks["spine1"].not_expected == {"spine2": "same AS 65100, eBGP drops its routes"}
     assert set(loopbacks["core2"].not_expected) == {"core1"}
-    assert len(loopbacks["leaf1"].targets) == len(design.devices) - 1
     assert loopbacks["leaf1"].not_expected == {}
 
 

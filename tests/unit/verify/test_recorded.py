@@ -45,7 +45,7 @@ def test_every_check_passes_on_the_applied_lab() -> None:
     assert [f"{r.title}: {r.message}" for r in results if r.status is not Status.PASS] == []
     spine1 = next(r for r in results if r.title == "loopbacks from spine1 (10.255.0.1)")
     assert spine1.message == (
-        "spine1 reaches all 12 loopbacks (not expected: spine2: same AS 65100, eBGP drops its routes)"
+        "spine1 reaches all 5 loopbacks (not expected: spine2: same AS 65100, eBGP drops its routes)"
     )
 
 
