@@ -5,6 +5,8 @@ Each domain owns its Typer app in its own package; this module only mounts them.
 
 import logging
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -13,6 +15,7 @@ from fundament.console import err
 from fundament.errors import FundamentError
 from fundament.exitcodes import ExitCode
 from infra.cli import app as infra_app
+from inventory.cli import GLOBAL_OPTIONS, GlobalOptions
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
 from network.lab.cli import app as lab_app
@@ -26,6 +29,36 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _global_options(
+    context: typer.Context,
+    inventory: Annotated[
+        Path | None,
+        typer.Option(
+            "--inventory",
+            "-i",
+            envvar="FUNDAMENT_INVENTORY",
+            help="design folder for every command [default: the sample design]",
+        ),
+    ] = None,
+    migrations: Annotated[
+        Path | None,
+        typer.Option(
+            "--migrations",
+            "-m",
+            envvar="FUNDAMENT_MIGRATIONS",
+            help="migration folder of the design [default: the design's migrations/ folder]",
+        ),
+    ] = None,
+) -> None:
+    """The province's digital foundation as code: network, datacenter and workplace from one design."""
+    # Sub-commands read these through inventory.cli.design_folder, where their own --inventory wins.
+    token = GLOBAL_OPTIONS.set(GlobalOptions(inventory, migrations))
+    context.call_on_close(lambda: GLOBAL_OPTIONS.reset(token))
+
+
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(net_app, name="net")
 app.add_typer(infra_app, name="infra")

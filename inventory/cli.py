@@ -1,6 +1,8 @@
 """`fundament inventory`: check, show, schema and generate designs."""
 
 import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -10,9 +12,12 @@ from rich.table import Table
 
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
+from fundament.paths import inventory_dir, migrations_dir
 from inventory import generate as generator
 from inventory.errors import DesignError
 from inventory.loader import LoadedDesign, load
+from inventory.migrations import MigrationFile, load_migrations
+from inventory.model import Design
 from inventory.schema import schema_text, schema_texts
 from inventory.summary import summarize
 
@@ -24,22 +29,72 @@ InventoryOption = Annotated[
         "--inventory", "-i", help="design folder [default: FUNDAMENT_INVENTORY or the sample design]"
     ),
 ]
+MigrationsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--migrations",
+        "-m",
+        help="migration folder [default: FUNDAMENT_MIGRATIONS, else the design's migrations/ folder]",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
+
+
+@dataclass(frozen=True)
+class GlobalOptions:
+    """The options given before the sub-command (`fundament --inventory DIR net plan`)."""
+
+    inventory: Path | None = None
+    migrations: Path | None = None
+
+
+# Set by the root command for the length of one invocation (see fundament.cli).
+GLOBAL_OPTIONS: ContextVar[GlobalOptions | None] = ContextVar("fundament_global_options", default=None)
+
+
+def _global_options() -> GlobalOptions:
+    return GLOBAL_OPTIONS.get() or GlobalOptions()
+
+
+def design_folder(inventory: Path | None) -> Path:
+    """The command's --inventory, else the global one, else FUNDAMENT_INVENTORY or the sample design."""
+    return inventory or _global_options().inventory or inventory_dir()
+
+
+def _invalid(error: DesignError, as_json: bool) -> typer.Exit:
+    if as_json:
+        emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
+    else:
+        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+    return typer.Exit(ExitCode.FAILURE)
 
 
 def load_or_exit(inventory: Path | None, as_json: bool = False) -> LoadedDesign:
     """Load the design for any command; an invalid design ends the command with exit 1 before it acts."""
     try:
-        loaded = load(inventory)
+        loaded = load(design_folder(inventory))
     except DesignError as error:
-        if as_json:
-            emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
-        else:
-            err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
-        raise typer.Exit(ExitCode.FAILURE) from None
+        raise _invalid(error, as_json) from None
     for warning in loaded.unset_secrets():
         err.print(f"[yellow]warning[/yellow]: {escape(str(warning))}", soft_wrap=True)
     return loaded
+
+
+def migrations_or_exit(
+    inventory: Path | None, migrations: Path | None, design: Design, as_json: bool = False
+) -> list[MigrationFile]:
+    """The migrations given with the design (see fundament.paths.migrations_dir), checked against it;
+    a design without migrations has none. Invalid files end the command with exit 1 before it acts."""
+    folder = migrations_dir(design_folder(inventory), migrations or _global_options().migrations)
+    if folder is None:
+        return []
+    if not folder.is_dir():
+        err.print(f"[red]migration folder {escape(str(folder))} does not exist[/red]", soft_wrap=True)
+        raise typer.Exit(ExitCode.FAILURE)
+    try:
+        return load_migrations(folder, design)
+    except DesignError as error:
+        raise _invalid(error, as_json) from None
 
 
 @app.command()

@@ -5,7 +5,7 @@ needs one, and the push stage calls `fill_secrets` on the text it sends to the d
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -13,10 +13,9 @@ import jinja2
 from pydantic import SecretStr
 
 from fundament import secrets
-from fundament.errors import writing
-from inventory.model import Design, Platform
+from inventory.model import Platform
 from inventory.model.services import SecretRef
-from network.facts import DeviceFacts, device_facts
+from network.facts import DeviceFacts
 from network.platforms import FILE_MARKER, PLATFORMS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -79,31 +78,3 @@ def split_files(config: str) -> dict[str, str]:
 def fill_secrets(text: str, resolve: Callable[[str], SecretStr] = secrets.resolve) -> str:
     """The text with every secret marker replaced by its value: only for sending to a device."""
     return SECRET_MARKER.sub(lambda match: resolve(match.group(1)).get_secret_value(), text)
-
-
-def config_path(directory: Path, platform: Platform, device: str) -> Path:
-    return directory / platform.value / f"{device}.cfg"
-
-
-def write_configs(
-    design: Design,
-    devices: Iterable[str],
-    platform: Platform | None,
-    directory: Path,
-    done: Callable[[str], None] = lambda device: None,
-) -> list[Path]:
-    """Render `devices` into `directory/<platform>/<device>.cfg`; platform None: each device's own.
-
-    `done` is called with each device name after its file is written (progress display).
-    """
-    written = []
-    for device in devices:
-        facts = device_facts(design, device)
-        target = platform or facts.platform
-        path = config_path(directory, target, device)
-        with writing(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render_device(facts, target), encoding="utf-8")
-        written.append(path)
-        done(device)
-    return written

@@ -9,9 +9,9 @@ import typer
 from fundament.console import emit_json, err, out, progress
 from fundament.exitcodes import ExitCode
 from fundament.paths import build_dir
-from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from inventory.cli import InventoryOption, JsonOption, MigrationsOption, load_or_exit, migrations_or_exit
 from inventory.model import Platform
-from network.render import write_configs
+from network.intended import Intent, write_configs
 from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
 
 
@@ -33,10 +33,16 @@ def render(
         Path | None, typer.Option("--output", "-o", help="folder (default: <build dir>/configs)")
     ] = None,
     inventory: InventoryOption = None,
+    migrations: MigrationsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Render intended configs to <output>/<platform>/<device>.cfg (secrets stay markers)."""
+    """Render intended configs to <output>/<platform>/<device>.cfg (secrets stay markers).
+
+    Each is what `net apply` pushes: the whole design, opened by the record of the migrations concerning
+    the device.
+    """
     design = load_or_exit(inventory, as_json).design
+    intent = Intent(design, migrations_or_exit(inventory, migrations, design, as_json))
     try:
         names = select_devices(design, device or (), role, site)
     except SelectionError as error:
@@ -45,7 +51,7 @@ def render(
     directory = output or build_dir() / "configs"
     target = None if platform is RenderPlatform.DESIGN else Platform(platform.value)
     with progress("render", total=len(names)) as step:
-        written = write_configs(design, names, target, directory, done=step.advance)
+        written = write_configs(intent, names, target, directory, done=step.advance)
     if as_json:
         emit_json({"configs": {name: str(path) for name, path in zip(names, written, strict=True)}})
     else:

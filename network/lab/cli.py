@@ -97,9 +97,10 @@ def status(inventory: InventoryOption = None, as_json: JsonOption = False) -> No
 @app.command()
 def graph(inventory: InventoryOption = None, output: OutputOption = None) -> None:
     """Draw the lab with Graphviz (SVG unless the file name says .png, .pdf or .dot)."""
-    path = output or control.lab_dir() / f"{lab_name()}.svg"
+    design = load_or_exit(inventory).design
+    path = output or control.lab_dir() / f"{lab_name(design)}.svg"
     try:
-        render_graph(load_or_exit(inventory).design, path)
+        render_graph(design, path)
     except GraphError as error:
         raise _fail(error) from None
     out.print(f"wrote {path}")

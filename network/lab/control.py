@@ -41,19 +41,19 @@ def lab_dir() -> Path:
     return state_dir() / "lab"
 
 
-def topology_file() -> Path:
-    return lab_dir() / f"{lab_name()}.clab.yml"
+def topology_file(design: Design) -> Path:
+    return lab_dir() / f"{lab_name(design)}.clab.yml"
 
 
-def clab_dir() -> Path:
+def clab_dir(design: Design) -> Path:
     """containerlab's own output for the lab (generated inventories, topology data), next to the file."""
-    return lab_dir() / f"clab-{lab_name()}"
+    return lab_dir() / f"clab-{lab_name(design)}"
 
 
-def lab_lock() -> FileLock:
+def lab_lock(design: Design) -> FileLock:
     """One deploy or destroy of the lab at a time on this machine: its name, containers and addresses
     are machine-wide. Re-entrant, so a caller may hold it around `up` or `down`."""
-    return _lock(lab_name())
+    return _lock(lab_name(design))
 
 
 @functools.cache
@@ -61,8 +61,8 @@ def _lock(name: str) -> FileLock:
     return FileLock(str(Path(tempfile.gettempdir()) / f"fundament-lab-{name}.lock"))
 
 
-def _deployed_stamp() -> Path:
-    return lab_dir() / "deployed.sha256"
+def _deployed_stamp(design: Design) -> Path:
+    return lab_dir() / f"{lab_name(design)}.deployed.sha256"
 
 
 def _environment() -> dict[str, str]:
@@ -113,7 +113,7 @@ def images() -> LabImages:
 
 def write_topology(design: Design, output: Path | None = None) -> Path:
     """Write the topology file (image tags from the recipes; nothing is built) and return its path."""
-    path = output or topology_file()
+    path = output or topology_file(design)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(design, LabImages(switch=SWITCH.reference, host=HOST.reference)))
     return path
@@ -190,15 +190,17 @@ def docker_subnets() -> list[ipaddress.IPv4Network]:
     return subnets
 
 
-def _mgmt_network_exists() -> bool:
-    result = subprocess.run(
-        ["docker", "network", "inspect", mgmt_network()], capture_output=True, check=False
-    )
+def _mgmt_network_exists(network: str) -> bool:
+    result = subprocess.run(["docker", "network", "inspect", network], capture_output=True, check=False)
     return result.returncode == 0
 
 
 def _ready_once_cabled(
-    nodes: list[LabNode], timeout: float, on_ready: Callable[[LabNode], None], stop: threading.Event
+    network: str,
+    nodes: list[LabNode],
+    timeout: float,
+    on_ready: Callable[[LabNode], None],
+    stop: threading.Event,
 ) -> dict[str, str]:
     """Readiness checks that may start while containerlab still deploys.
 
@@ -206,7 +208,7 @@ def _ready_once_cabled(
     routed off this machine.
     """
     deadline = time.monotonic() + timeout
-    while not _mgmt_network_exists():
+    while not _mgmt_network_exists(network):
         if stop.wait(0.2) or time.monotonic() > deadline:
             return {node.name: "management network not created" for node in nodes}
     return wait_until_ready(nodes, deadline - time.monotonic(), on_ready, stop=stop)
@@ -214,14 +216,14 @@ def _ready_once_cabled(
 
 def up(design: Design, timeout: float = 180.0) -> UpResult:
     """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready."""
-    with lab_lock():
+    with lab_lock(design):
         bootstrap()
         images()
         path = write_topology(design)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         nodes = lab_nodes(design)
         states = {entry.state for entry in status(design)}
-        stamp = _deployed_stamp()
+        stamp = _deployed_stamp(design)
         already_up = states == {NodeState.RUNNING} and stamp.exists() and stamp.read_text() == digest
         # With no container of the lab left, whatever answers at a node's address is the new node, so the
         # readiness checks run while containerlab deploys; otherwise they would find the old containers.
@@ -235,7 +237,11 @@ def up(design: Design, timeout: float = 180.0) -> UpResult:
             def ready(node: LabNode) -> None:
                 step.advance(node.name)
 
-            checks = background.submit(_ready_once_cabled, nodes, timeout, ready, stop) if overlap else None
+            checks = (
+                background.submit(_ready_once_cabled, mgmt_network(design), nodes, timeout, ready, stop)
+                if overlap
+                else None
+            )
             try:
                 if not already_up:
                     stamp.unlink(missing_ok=True)
@@ -269,9 +275,9 @@ def up(design: Design, timeout: float = 180.0) -> UpResult:
 def down(design: Design) -> None:
     """Destroy the lab, its management network and containerlab's lab directory."""
     path = write_topology(design)
-    with lab_lock(), progress("containerlab destroy") as step:
+    with lab_lock(design), progress("containerlab destroy") as step:
         result = containerlab("destroy", "--cleanup", "-t", str(path))
         if result.returncode != 0:
             raise _fail("containerlab destroy", result)
         step.note("destroyed")
-    _deployed_stamp().unlink(missing_ok=True)
+    _deployed_stamp(design).unlink(missing_ok=True)

@@ -100,7 +100,7 @@ def gaps(design: Design) -> list[Gap]:
             feature="Management VRF",
             production="management interface and services in a dedicated management VRF "
             f"({design.management.subnet})",
-            lab=f"eth0 in the default VRF on containerlab's management network {mgmt_network()} "
+            lab=f"eth0 in the default VRF on containerlab's management network {mgmt_network(design)} "
             f"({design.management.subnet}); no VRF devices",
             affects=[d.name for d in design.devices],
         )

@@ -110,7 +110,7 @@ def build_inventory(design: Design, clab_inventory: Path) -> Inventory:
 
 def lab_nornir(design: Design, clab_inventory: Path | None = None, num_workers: int = 20) -> Nornir:
     """A Nornir for the running lab; `clab_inventory` defaults to the one `fundament lab up` produced."""
-    path = clab_inventory or clab_dir() / "nornir-simple-inventory.yml"
+    path = clab_inventory or clab_dir(design) / "nornir-simple-inventory.yml"
     # What InitNornir would do: make the installed connection plugins (napalm, netmiko) available.
     ConnectionPluginRegister.auto_register()
     return Nornir(inventory=build_inventory(design, path), runner=ThreadedRunner(num_workers))

@@ -31,26 +31,31 @@ SYSCTLS = {
 }
 # containerlab expands ${VAR:=default} when it reads the file, so the lab password reaches the containers'
 # environment without being written anywhere; the defaults are the documented lab credentials.
+_LAB_NAME = r"[a-z][a-z0-9-]{0,39}"
 LAB_ENV = {
     "FUNDAMENT_LAB_USER": "${FUNDAMENT_LAB_USER:=fundament}",
     "FUNDAMENT_LAB_PASSWORD": "${FUNDAMENT_LAB_PASSWORD:=fundament-lab}",
 }
 
 
-def lab_name() -> str:
-    """containerlab's name for the lab, the prefix of its containers: FUNDAMENT_LAB_NAME or "fundament".
+def lab_name(design: Design) -> str:
+    """containerlab's name for the lab, the prefix of its containers: FUNDAMENT_LAB_NAME, else the design's
+    name in lower case with dashes for anything but letters and digits.
 
-    Labs of different names (and designs with different management subnets) run side by side.
+    So the labs of two designs (whose management subnets differ) run side by side without any setting.
     """
-    name = os.environ.get("FUNDAMENT_LAB_NAME", "fundament")
-    if not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", name):
-        raise ValueError(f"FUNDAMENT_LAB_NAME={name!r}: use lower-case letters, digits and dashes")
-    return name
+    given = os.environ.get("FUNDAMENT_LAB_NAME")
+    if given is not None:
+        if not re.fullmatch(_LAB_NAME, given):
+            raise ValueError(f"FUNDAMENT_LAB_NAME={given!r}: use lower-case letters, digits and dashes")
+        return given
+    name = re.sub(r"[^a-z0-9]+", "-", design.design.name.lower()).strip("-")[:40].rstrip("-")
+    return name if re.fullmatch(_LAB_NAME, name) else f"lab-{name}"[:40].rstrip("-")
 
 
-def mgmt_network() -> str:
+def mgmt_network(design: Design) -> str:
     """The Docker network containerlab creates for the lab's management addresses."""
-    return f"{lab_name()}-mgmt"
+    return f"{lab_name(design)}-mgmt"
 
 
 class NodeKind(StrEnum):
@@ -75,11 +80,13 @@ class LabNode:
     mgmt_ipv4: ipaddress.IPv4Address
     role: str
     site: str
+    lab: str
+    """The lab's name (see lab_name)."""
 
     @property
     def container(self) -> str:
         """containerlab's container name for the node."""
-        return f"clab-{lab_name()}-{self.name}"
+        return f"clab-{self.lab}-{self.name}"
 
 
 def endpoint_mgmt_addresses(design: Design) -> dict[str, ipaddress.IPv4Address]:
@@ -102,22 +109,25 @@ def endpoint_mgmt_addresses(design: Design) -> dict[str, ipaddress.IPv4Address]:
 
 def lab_nodes(design: Design) -> list[LabNode]:
     """Switches in design order, then test hosts; a test host's site and role are its switch's."""
+    lab = lab_name(design)
     nodes = [
-        LabNode(device.name, NodeKind.SWITCH, device.mgmt_ipv4.ip, device.role.value, device.site)
+        LabNode(device.name, NodeKind.SWITCH, device.mgmt_ipv4.ip, device.role.value, device.site, lab)
         for device in design.devices
     ]
     host_addresses = endpoint_mgmt_addresses(design)
     for endpoint in design.endpoints:
         switch = design.device_by_name[endpoint.attach.device]
         nodes.append(
-            LabNode(endpoint.name, NodeKind.HOST, host_addresses[endpoint.name], "test-host", switch.site)
+            LabNode(
+                endpoint.name, NodeKind.HOST, host_addresses[endpoint.name], "test-host", switch.site, lab
+            )
         )
     return nodes
 
 
-def _host_interface(device: str, interface: str) -> str:
+def _host_interface(lab: str, device: str, interface: str) -> str:
     """A name for the machine-side end of an unused access port: unique per lab, within Linux's 15."""
-    return "fl" + hashlib.sha256(f"{lab_name()}/{device}/{interface}".encode()).hexdigest()[:12]
+    return "fl" + hashlib.sha256(f"{lab}/{device}/{interface}".encode()).hexdigest()[:12]
 
 
 def day_zero_interfaces(design: Design, device: str) -> str:
@@ -169,16 +179,16 @@ def topology(design: Design, images: LabImages) -> dict[str, Any]:
         {
             "type": "host",
             "endpoint": {"node": device.name, "interface": port.interface},
-            "host-interface": _host_interface(device.name, port.interface),
+            "host-interface": _host_interface(lab_name(design), device.name, port.interface),
         }
         for device in design.devices
         for port in device.access_ports
         if (device.name, port.interface) not in cabled
     ]
     return {
-        "name": lab_name(),
+        "name": lab_name(design),
         "mgmt": {
-            "network": mgmt_network(),
+            "network": mgmt_network(design),
             "ipv4-subnet": str(design.management.subnet),
             "ipv4-gw": str(design.management.gateway),
         },

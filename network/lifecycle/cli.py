@@ -15,14 +15,21 @@ from rich.table import Table
 from fundament import secrets
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
-from fundament.paths import REPO_ROOT, build_dir, inventory_dir
-from inventory import DesignError
-from inventory.cli import InventoryOption, JsonOption, load_or_exit
-from inventory.migrations import load_migrations
+from fundament.paths import build_dir
+from inventory.cli import (
+    InventoryOption,
+    JsonOption,
+    MigrationsOption,
+    design_folder,
+    load_or_exit,
+    migrations_or_exit,
+)
 from inventory.model import Design, Role
+from network.lifecycle.compliance import compliance
 from network.lifecycle.lock import ApplyLockedError, apply_lock
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from network.lifecycle.scrub import scrub
+from network.lifecycle.secret_values import secret_values
 from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
 from network.verify.catalog import Target
 
@@ -54,52 +61,27 @@ def _selection(design: Design, device: list[str] | None, role: Role | None, site
         raise _fail(str(error)) from None
 
 
-def intended_configs(design: Design, target: Target, devices: list[str]) -> dict[str, str]:
-    """Rendered configs with secrets filled in: for sending to devices only, never to a file or screen.
+def _push_configs(
+    design: Design,
+    target: Target,
+    devices: list[str],
+    inventory: Path | None,
+    migrations: Path | None,
+    as_json: bool,
+) -> dict[str, str]:
+    """The configs to send (network.intended): each carries the record of the migrations that concern its
+    device, so `migrate status` agrees with a network built by apply."""
+    from network.intended import Intent, push_configs
 
-    The whole design is what every migration together rolls out, so each config carries the record of
-    the migrations that concern its device: `migrate status` then agrees with a network built by apply.
-    """
-    from network.facts import device_facts
-    from network.migrate.state import record
-    from network.render import fill_secrets, render_device
-    from network.targets import platform_for
-
+    intent = Intent(design, migrations_or_exit(inventory, migrations, design, as_json))
     try:
-        migrations = load_migrations(REPO_ROOT / "migrations", design)
-    except DesignError as error:
-        raise _fail(str(error)) from None
-    try:
-        return {
-            name: fill_secrets(
-                render_device(
-                    device_facts(design, name),
-                    platform_for(design, target, name),
-                    record(m.id for m in migrations if name in m.devices),
-                )
-            )
-            for name in devices
-        }
+        return push_configs(intent, target, devices)
     except secrets.SecretNotFoundError as error:
         raise _fail(str(error)) from None
 
 
-def _secret_values(design: Design) -> list[str]:
-    """Every secret the design references that is set, so that no output can show it."""
-    names = {user.password.secret for user in design.management.aaa.users}
-    names |= {server.key.secret for server in design.management.aaa.tacacs}
-    names |= {"FUNDAMENT_LAB_PASSWORD", "FUNDAMENT_NET_PASSWORD"}
-    found = []
-    for name in sorted(names):
-        try:
-            found.append(secrets.resolve(name).get_secret_value())
-        except secrets.SecretNotFoundError:
-            continue
-    return found
-
-
 def _report(outcomes: list[DeviceOutcome], design: Design, as_json: bool, show_diffs: bool = True) -> None:
-    hidden = _secret_values(design)
+    hidden = secret_values(design)
     cleaned = [
         outcome.model_copy(
             update={"diff": scrub(outcome.diff, hidden), "message": scrub(outcome.message, hidden)}
@@ -136,25 +118,15 @@ def _done_exit(outcomes: list[DeviceOutcome]) -> ExitCode:
 
 def _compliance(outcomes: list[DeviceOutcome], design: Design, as_json: bool) -> None:
     """Drift as a compliance report: per device compliant or not, and how much differs."""
-    rows = [
-        {
-            "device": outcome.device,
-            "compliant": outcome.status is Status.UNCHANGED,
-            "differences": sum(
-                1 for line in outcome.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
-            ),
-            "error": outcome.message if outcome.status is Status.FAILED else "",
-        }
-        for outcome in outcomes
-    ]
-    compliant = sum(1 for row in rows if row["compliant"])
+    rows = compliance(outcomes)
+    compliant = sum(1 for row in rows if row.compliant)
     if as_json:
         emit_json({"compliant": compliant, "devices": len(rows), "report": rows})
         return
     table = Table("device", "compliant", "differing lines", title="Compliance: intended vs running")
     for row in rows:
-        mark = "[green]yes[/green]" if row["compliant"] else f"[red]{row['error'] or 'no'}[/red]"
-        table.add_row(str(row["device"]), mark, str(row["differences"]))
+        mark = "[green]yes[/green]" if row.compliant else f"[red]{row.error or 'no'}[/red]"
+        table.add_row(row.device, mark, str(row.differences))
     out.print(table)
     out.print(f"{compliant} of {len(rows)} devices compliant; `fundament net plan` shows the differences")
 
@@ -167,6 +139,7 @@ def _compare(
     target: Target,
     workers: int,
     inventory: Path | None,
+    migrations: Path | None,
     as_json: bool,
 ) -> None:
     from network.lifecycle import stages
@@ -174,7 +147,7 @@ def _compare(
 
     design = load_or_exit(inventory, as_json).design
     names = _selection(design, device, role, site)
-    configs = intended_configs(design, target, names)
+    configs = _push_configs(design, target, names, inventory, migrations, as_json)
     nr = nornir_for(design, target, names, workers)
     try:
         outcomes = stages.plan(nr, configs)
@@ -191,10 +164,11 @@ def plan(
     target: TargetOption = Target.LAB,
     workers: WorkersOption = 20,
     inventory: InventoryOption = None,
+    migrations: MigrationsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show per device what apply would change, touching nothing. Exit 0 none, 2 changes pending, 1 error."""
-    _compare(_report, device, role, site, target, workers, inventory, as_json)
+    _compare(_report, device, role, site, target, workers, inventory, migrations, as_json)
 
 
 def drift(
@@ -204,10 +178,11 @@ def drift(
     target: TargetOption = Target.LAB,
     workers: WorkersOption = 20,
     inventory: InventoryOption = None,
+    migrations: MigrationsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Compliance: intended vs running per device. Exit 0 compliant, 2 drift found, 1 error."""
-    _compare(_compliance, device, role, site, target, workers, inventory, as_json)
+    _compare(_compliance, device, role, site, target, workers, inventory, migrations, as_json)
 
 
 def apply(
@@ -228,6 +203,7 @@ def apply(
     ] = FailurePolicy.CONTINUE,
     workers: WorkersOption = 20,
     inventory: InventoryOption = None,
+    migrations: MigrationsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Replace-commit in parallel; each device confirms only when its post-checks pass, else it reverts.
@@ -235,7 +211,7 @@ def apply(
     Exit 0 applied (or nothing to do), 1 any device failed or was reverted.
     """
     if dry_run:
-        _compare(_report, device, role, site, target, workers, inventory, as_json)
+        _compare(_report, device, role, site, target, workers, inventory, migrations, as_json)
     from network.lifecycle import stages
     from network.targets import nornir_for, reach_for
 
@@ -243,7 +219,7 @@ def apply(
         raise _fail(f"--revert-in ({revert_in} s) must exceed --check-wait ({check_wait:g} s)")
     design = load_or_exit(inventory, as_json).design
     names = _selection(design, device, role, site)
-    configs = intended_configs(design, target, names)
+    configs = _push_configs(design, target, names, inventory, migrations, as_json)
 
     def post_checks(devices: list[str]) -> dict[str, CheckVerdict]:
         from network.verify.catalog import generate
@@ -259,7 +235,7 @@ def apply(
         )
 
     try:
-        with apply_lock(inventory or inventory_dir(), target.value):
+        with apply_lock(design_folder(inventory), target.value):
             nr = nornir_for(design, target, names, workers)
             try:
                 outcomes = stages.apply(nr, configs, post_checks, revert_in, on_failure)
@@ -287,7 +263,7 @@ def rollback(
     design = load_or_exit(inventory, as_json).design
     names = _selection(design, device, role, site)
     try:
-        with apply_lock(inventory or inventory_dir(), target.value):
+        with apply_lock(design_folder(inventory), target.value):
             nr = nornir_for(design, target, names, workers)
             try:
                 outcomes = stages.rollback(nr)
@@ -321,7 +297,7 @@ def backup(
     folder = output or build_dir() / "backups" / target.value
     nr = nornir_for(design, target, names, workers)
     try:
-        outcomes = stages.backup(nr, folder, _secret_values(design))
+        outcomes = stages.backup(nr, folder, secret_values(design))
     finally:
         nr.close_connections(on_failed=True)
     _report(outcomes, design, as_json, show_diffs=False)

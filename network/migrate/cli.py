@@ -1,25 +1,27 @@
-"""`fundament migrate status | plan | up | down`: the sample rollout (migrations/) in waves with canaries.
+"""`fundament migrate status | plan | up | down`: the design's migrations rolled out in waves with canaries.
 
 Exit codes: status 0 (1 when a device cannot be read); plan 0 nothing to do, 2 steps pending, 1 error;
 up and down 0 every step done, 1 a step halted or was blocked (see its message).
 """
 
-import difflib
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import BaseModel
 from rich.table import Table
 
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
-from fundament.paths import REPO_ROOT, inventory_dir
-from inventory import DesignError
-from inventory.cli import InventoryOption, JsonOption, load_or_exit
-from inventory.migrations import MigrationFile, load_migrations
+from inventory.cli import (
+    InventoryOption,
+    JsonOption,
+    MigrationsOption,
+    design_folder,
+    load_or_exit,
+    migrations_or_exit,
+)
 from inventory.model import Design
 from network.verify.catalog import Target
 
@@ -31,9 +33,6 @@ app = typer.Typer(
     help="Migrations: ordered, reversible rollout steps in waves with canaries.", no_args_is_help=True
 )
 
-MigrationsOption = Annotated[
-    Path | None, typer.Option("--migrations", "-m", help="migration folder [default: migrations/]")
-]
 TargetOption = Annotated[Target, typer.Option(help="lab: the containerlab lab; production: the real devices")]
 ToOption = Annotated[str | None, typer.Option("--to", help="migration number or id (0: before the first)")]
 
@@ -47,10 +46,7 @@ def _migrator(inventory: Path | None, folder: Path | None, target: Target, as_js
     from network.migrate.engine import Migrator
 
     design: Design = load_or_exit(inventory, as_json).design
-    try:
-        migrations = load_migrations(folder or REPO_ROOT / "migrations", design)
-    except DesignError as error:
-        raise _fail(str(error)) from None
+    migrations = migrations_or_exit(inventory, folder, design, as_json)
     return Migrator(design=design, migrations=migrations, target=target)
 
 
@@ -77,27 +73,6 @@ def _steps(
         raise _fail(str(error)) from None
 
 
-class WaveStatus(BaseModel):
-    name: str
-    devices: int
-    applied: int
-
-
-class MigrationStatus(BaseModel):
-    id: str
-    ticket: str
-    enables: str
-    state: str
-    waves: list[WaveStatus]
-
-
-class PlannedStep(BaseModel):
-    step: str
-    canary: bool
-    pause: str | int
-    diffs: dict[str, str]
-
-
 @app.command()
 def status(
     migrations: MigrationsOption = None,
@@ -108,38 +83,18 @@ def status(
     """Which migrations are applied where, read from the record in each device's running config."""
     migrator = _migrator(inventory, migrations, target, as_json)
     state = _state(migrator)
-    rows = [_status_row(migration, state) for migration in migrator.migrations]
+    from network.migrate.status import status as migration_status
+
+    rows = [migration_status(migration, state) for migration in migrator.migrations]
     if as_json:
         emit_json({"migrations": rows, "devices": {name: list(ids) for name, ids in state.items()}})
         return
     table = Table("migration", "ticket", "enables", "state", "waves (applied/devices)", title="Migrations")
     for row in rows:
-        style = {"applied": "green", "partial": "yellow", "pending": "dim"}[str(row["state"])]
-        waves = ", ".join(f"{w['name']} {w['applied']}/{w['devices']}" for w in row["waves"])  # type: ignore[attr-defined]
-        table.add_row(
-            str(row["id"]), str(row["ticket"]), str(row["enables"]), f"[{style}]{row['state']}", waves
-        )
+        style = {"applied": "green", "partial": "yellow", "pending": "dim"}[row.state]
+        waves = ", ".join(f"{w.name} {w.applied}/{w.devices}" for w in row.waves)
+        table.add_row(row.id, row.ticket, row.enables, f"[{style}]{row.state}", waves)
     out.print(table)
-
-
-def _status_row(migration: MigrationFile, state: dict[str, tuple[str, ...]]) -> dict[str, object]:
-    waves = [
-        {
-            "name": wave.name,
-            "devices": len(devices),
-            "applied": sum(migration.id in state.get(d, ()) for d in devices),
-        }
-        for wave, devices in zip(migration.migration.waves, migration.waves, strict=True)
-    ]
-    applied = sum(int(str(w["applied"])) for w in waves)
-    total = len(migration.devices)
-    return {
-        "id": migration.id,
-        "ticket": migration.migration.ticket,
-        "enables": ", ".join(migration.migration.enable),
-        "state": "applied" if applied == total else "partial" if applied else "pending",
-        "waves": waves,
-    }
 
 
 @app.command()
@@ -152,22 +107,11 @@ def plan(
     as_json: JsonOption = False,
 ) -> None:
     """Per wave, the exact config diff each device will get. Exit 0 nothing to do, 2 steps pending."""
+    from network.migrate.plan import plan as plan_steps
+
     migrator = _migrator(inventory, migrations, target, as_json)
     state = _state(migrator)
-    steps = _steps(migrator, state, to, down)
-    planned: list[PlannedStep] = []
-    current = dict(state)
-    for step in steps:
-        after = step.after(current)
-        diffs = {}
-        for device in step.devices:
-            before_text = migrator.intended(device, current.get(device, ())).splitlines(keepends=True)
-            after_text = migrator.intended(device, after[device]).splitlines(keepends=True)
-            diffs[device] = "".join(
-                difflib.unified_diff(before_text, after_text, f"{device} now", f"{device} after")
-            )
-        current.update(after)
-        planned.append(PlannedStep(step=step.title, canary=step.canary, pause=step.wave.pause, diffs=diffs))
+    planned = plan_steps(migrator, _steps(migrator, state, to, down), state)
     if as_json:
         emit_json({"steps": planned})
     else:
@@ -223,7 +167,7 @@ def _go(
             )
 
     try:
-        with apply_lock(inventory or inventory_dir(), target.value):
+        with apply_lock(design_folder(inventory), target.value):
             state = _state(migrator)
             steps = _steps(migrator, state, to, down)
             results = run(migrator, steps, state, approval, report)

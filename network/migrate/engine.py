@@ -11,12 +11,12 @@ from pydantic import BaseModel
 
 from inventory.migrations import MigrationFile
 from inventory.model import Design
-from network.facts import device_facts
+from network.intended import Intent
 from network.lifecycle import stages, tasks
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
-from network.migrate.state import features, read_record, record
+from network.migrate.state import features, read_record
 from network.migrate.steps import State, Step
-from network.render import fill_secrets, render_device
+from network.render import fill_secrets
 from network.targets import Target, nornir_for, platform_for, reach_for
 from network.verify.catalog import generate
 from network.verify.check import Check
@@ -33,15 +33,18 @@ class Migrator:
     workers: int = 20
     revert_in: int = 300
     check_wait: float = 90.0
-    by_id: Mapping[str, MigrationFile] = field(init=False)
+    intent: Intent = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "by_id", {m.id: m for m in self.migrations})
+        object.__setattr__(self, "intent", Intent(self.design, self.migrations))
+
+    @property
+    def by_id(self) -> Mapping[str, MigrationFile]:
+        return self.intent.by_id
 
     def intended(self, device: str, applied: Sequence[str]) -> str:
         """The config of `device` with exactly `applied` migrations, and its record; secrets as markers."""
-        facts = device_facts(self.design, device, features(applied, self.by_id))
-        return render_device(facts, platform_for(self.design, self.target, device), record(applied))
+        return self.intent.config(device, platform_for(self.design, self.target, device), applied)
 
     def read_state(self, devices: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], list[DeviceOutcome]]:
         """The applied migrations per device, read from each device's running config."""

@@ -22,7 +22,9 @@ from network.lab.nornir_inventory import lab_nornir
 from network.lab.ready import run_over_ssh
 from network.lab.topology import LabNode, NodeKind, lab_name, lab_nodes
 
-_LEASES = Path(tempfile.gettempdir()) / f"{lab_name()}-lab-sessions"
+
+def _leases(design: Design) -> Path:
+    return Path(tempfile.gettempdir()) / f"{lab_name(design)}-lab-sessions"
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,10 @@ def _held_by_another_session(lease: Path) -> bool:
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
     design = load_design()
-    _LEASES.mkdir(exist_ok=True)
+    leases = _leases(design)
+    leases.mkdir(exist_ok=True)
     # The lease exists before the lab is brought up, so no other session's teardown can take it away.
-    with tempfile.NamedTemporaryFile(dir=_LEASES, prefix="session-", suffix=".lease") as lease:
+    with tempfile.NamedTemporaryFile(dir=leases, prefix="session-", suffix=".lease") as lease:
         fcntl.flock(lease, fcntl.LOCK_EX | fcntl.LOCK_NB)
         try:
             control.up(design)
@@ -74,9 +77,9 @@ def lab() -> Iterator[Lab]:
             nodes={node.name: node for node in nodes if node.kind is NodeKind.SWITCH},
             hosts={node.name: node for node in nodes if node.kind is NodeKind.HOST},
         )
-    with control.lab_lock():
+    with control.lab_lock(design):
         in_use = False
-        for other in _LEASES.glob("session-*.lease"):
+        for other in leases.glob("session-*.lease"):
             if _held_by_another_session(other):
                 in_use = True
             else:

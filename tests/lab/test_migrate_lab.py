@@ -49,7 +49,7 @@ BASELINE_FILES = "cat /etc/issue.net; ls /etc/ssh/sshd_config.d"
 @pytest.fixture(scope="module")
 def fresh_lab(lab: Lab) -> Iterator[dict[str, str]]:
     """A freshly deployed lab and the running config of every device as it started."""
-    with control.lab_lock():
+    with control.lab_lock(lab.design):
         control.down(lab.design)
         control.up(lab.design)
     yield running_configs()

@@ -20,8 +20,10 @@ from nornir.core import Nornir
 from typer.testing import CliRunner
 
 from fundament.cli import app
+from fundament.paths import REPO_ROOT
 from inventory import Design
-from network.lifecycle.cli import intended_configs
+from inventory.migrations import load_migrations
+from network.intended import Intent, push_configs
 from network.targets import Target, reach_for
 from network.verify import catalog as catalogs
 from network.verify.check import Check, CheckResult, Status
@@ -65,7 +67,8 @@ def applied(lab: Lab) -> Iterator[Applied]:
     result = CliRunner().invoke(app, ["net", "apply", "--json", "--check-wait", str(CONVERGE)])
     assert result.exit_code == 0, f"fundament net apply did not confirm every device:\n{result.output}"
     nr = lab.nornir()
-    configs = intended_configs(design, Target.LAB, [device.name for device in design.devices])
+    intent = Intent(design, load_migrations(REPO_ROOT / "migrations", design))
+    configs = push_configs(intent, Target.LAB, [device.name for device in design.devices])
     yield Applied(lab, design, nr, reach_for(design, Target.LAB), catalogs.generate(design), configs)
     nr.close_connections()
 

@@ -6,7 +6,7 @@ from network.lab.ready import wait_until_ready
 from network.lab.topology import LabNode, NodeKind
 
 # Loopback only: nothing answers SSH there with the lab login, so the node can never be ready.
-GHOST = LabNode("ghost", NodeKind.SWITCH, ipaddress.IPv4Address("127.0.0.1"), "leaf", "dc1")
+GHOST = LabNode("ghost", NodeKind.SWITCH, ipaddress.IPv4Address("127.0.0.1"), "leaf", "dc1", "ghost-lab")
 
 
 def test_a_node_that_never_answers_is_named_with_its_reason() -> None:

@@ -17,6 +17,7 @@ from network.lab.images import HOST, SWITCH
 from network.lab.topology import (
     CAPABILITIES,
     endpoint_mgmt_addresses,
+    lab_name,
     lab_nodes,
     render,
     topology,
@@ -45,7 +46,7 @@ def test_topology_passes_containerlabs_schema(design: Design) -> None:
 def test_every_node_is_unprivileged_linux_with_ipv6_and_local_images(design: Design) -> None:
     data = yaml.safe_load(render(design, IMAGES))
     defaults = data["topology"]["defaults"]
-    assert data["name"] == "fundament"
+    assert data["name"] == "provincie-fundament", "the lab is named after the design"
     assert defaults["kind"] == "linux" and defaults["privileged"] is False
     assert defaults["cap-add"] == CAPABILITIES
     assert defaults["image-pull-policy"] == "Never"
@@ -145,3 +146,20 @@ def test_topology_command_writes_the_file_with_the_recipes_image_tags(tmp_path: 
     nodes = yaml.safe_load(output.read_text())["topology"]["nodes"]
     assert nodes["spine1"]["image"] == SWITCH.reference
     assert nodes["h-srv1"]["image"] == HOST.reference
+
+
+def test_the_lab_name_comes_from_the_design_unless_set(
+    design: Design, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FUNDAMENT_LAB_NAME", raising=False)
+    other = design.model_copy(
+        update={"design": design.design.model_copy(update={"name": "Ommelanden Campus_2"})}
+    )
+    assert lab_name(design) == "provincie-fundament"
+    assert lab_name(other) == "ommelanden-campus-2"
+    assert lab_nodes(other)[0].container == f"clab-ommelanden-campus-2-{other.devices[0].name}"
+    monkeypatch.setenv("FUNDAMENT_LAB_NAME", "side-lab")
+    assert lab_name(design) == "side-lab" == yaml.safe_load(render(design, IMAGES))["name"]
+    monkeypatch.setenv("FUNDAMENT_LAB_NAME", "Bad Name")
+    with pytest.raises(ValueError, match="FUNDAMENT_LAB_NAME"):
+        lab_name(design)

@@ -6,10 +6,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fundament.cli import app
+from fundament.paths import REPO_ROOT
 from inventory import Design
+from inventory.migrations import load_migrations
 from inventory.model import Platform
-from network.facts import device_facts
-from network.render import render_device
+from network.intended import Intent
 
 runner = CliRunner()
 
@@ -19,7 +20,8 @@ def test_render_writes_one_file_per_selected_device(tmp_path: Path, design: Desi
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "frr").iterdir()) == ["spine1.cfg", "spine2.cfg"]
     written = (tmp_path / "frr" / "spine1.cfg").read_text(encoding="utf-8")
-    assert written == render_device(device_facts(design, "spine1"), Platform.FRR)
+    intent = Intent(design, load_migrations(REPO_ROOT / "migrations", design))
+    assert written == intent.config("spine1", Platform.FRR)
 
 
 def test_platform_design_uses_each_devices_platform(tmp_path: Path) -> None:
@@ -29,7 +31,8 @@ def test_platform_design_uses_each_devices_platform(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     configs = json.loads(result.stdout)["configs"]
     assert configs == {"leaf1": str(tmp_path / "eos" / "leaf1.cfg")}
-    assert Path(configs["leaf1"]).read_text(encoding="utf-8").startswith("! leaf1: leaf at dc1")
+    first, second = Path(configs["leaf1"]).read_text(encoding="utf-8").splitlines()[:2]
+    assert first.startswith("!! fundament-migrations: 0001_") and second.startswith("! leaf1: leaf at dc1")
 
 
 def test_unknown_device_exits_1_without_writing(tmp_path: Path) -> None:
