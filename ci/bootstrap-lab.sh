@@ -27,7 +27,8 @@ build_id="fundament-$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
 clab_field() { containerlab version 2>/dev/null | awk -v f="$1:" '$1 == f {print $2; exit}'; }
 
 if [[ $(clab_field version) != "$CLAB_VERSION" || $(clab_field commit) != "$build_id" ]]; then
-  command -v go >/dev/null 2>&1 || die "containerlab $CLAB_VERSION is missing and there is no Go toolchain to build it (needs Go >= 1.26)"
+  # shellcheck source=ci/setup-go.sh
+  . "$here/setup-go.sh"
   log "building containerlab $CLAB_VERSION ($build_id) with $(go version | cut -d' ' -f3) into $gobin"
   # `go mod download` fetches the exact version without the @v/list call that `go install` makes for
   # its deprecation check, which some proxies refuse (403).
