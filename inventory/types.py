@@ -1,6 +1,7 @@
 """Constrained types reused by every model (and by the domains that read the design)."""
 
 import ipaddress
+from functools import cache
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -41,17 +42,25 @@ class Model(BaseModel):
     def _strict_scalars(cls, value: Any, info: ValidationInfo) -> Any:
         """Numbers and booleans as YAML wrote them: pydantic's lax mode would read `vlan: true` and
         `asn: yes` as 1, `mtu: "9000"` as 9000 and `thin: 1` as true, hiding a mistake in the design."""
-        if info.field_name is None or type(value) not in (bool, str, float, int):
+        kind = type(value)
+        if info.field_name is None or kind not in _YAML_TYPE:
             return value
-        accepted = _scalar_types(cls.model_fields[info.field_name].annotation)
-        if int in accepted and type(value) is not int and type(value) not in accepted:
-            raise ValueError(f"must be a whole number, not {_YAML_TYPE[type(value)]}")
-        if bool in accepted and type(value) is not bool and type(value) not in accepted:
-            raise ValueError(f"must be true or false, not {_YAML_TYPE[type(value)]}")
+        accepted = _field_scalars(cls, info.field_name)
+        if kind in accepted:
+            return value
+        if int in accepted:
+            raise ValueError(f"must be a whole number, not {_YAML_TYPE[kind]}")
+        if bool in accepted:
+            raise ValueError(f"must be true or false, not {_YAML_TYPE[kind]}")
         return value
 
 
 _YAML_TYPE = {bool: "true/false", str: "text", float: "a decimal number", int: "a number"}
+
+
+@cache
+def _field_scalars(model: type[BaseModel], field: str) -> frozenset[type]:
+    return frozenset(_scalar_types(model.model_fields[field].annotation))
 
 
 def _scalar_types(annotation: Any) -> set[type]:

@@ -376,6 +376,18 @@ def link_addressing(design: Design) -> Iterator[Problem]:
                 yield Problem(("links", i, "b", "ipv4"), f"{b} is not in the same /31 as {a}")
 
 
+def link_mtu(design: Design) -> Iterator[Problem]:
+    """A link's MTU may be lower than its devices' (a carrier circuit), never higher: the port cannot send it."""
+    devices = design.device_by_name
+    for i, link in enumerate(design.links):
+        for end in link.ends:
+            device = devices.get(end.device)
+            if link.mtu is not None and device is not None and link.mtu > device.mtu:
+                yield Problem(
+                    ("links", i, "mtu"), f"MTU {link.mtu} is more than {device.name}'s MTU {device.mtu}"
+                )
+
+
 def zone_routing(design: Design) -> Iterator[Problem]:
     """Zone VRFs name their Linux device: at most 15 characters. Traffic between two routed zones needs
     the firewall with a leg in each; the firewall hangs off VTEPs that route the zones' VRFs."""
@@ -457,6 +469,7 @@ RULES: tuple[Rule, ...] = (
     gateways,
     asn_rules,
     link_addressing,
+    link_mtu,
     zone_routing,
     bonds,
 )

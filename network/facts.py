@@ -284,7 +284,7 @@ def _device_facts(
                 peer_interface=remote.interface,
                 kind=link.kind,
                 description=f"{remote.device}:{remote.interface} ({what})",
-                mtu=min(device.mtu, peer.mtu),
+                mtu=link.mtu or min(device.mtu, peer.mtu),
                 ipv4=local.ipv4,
             )
         )

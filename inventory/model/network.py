@@ -104,6 +104,11 @@ class Link(Model):
     b: LinkEndField
     kind: LinkKind = LinkKind.FABRIC
     description: str = ""
+    mtu: Mtu | None = Field(
+        default=None,
+        description="the link's IP MTU (a carrier's WAN circuit: what it carries, often 1500); "
+        "default: the smaller MTU of its two devices",
+    )
 
     @property
     def numbered(self) -> bool:
