@@ -377,7 +377,7 @@ def link_addressing(design: Design) -> Iterator[Problem]:
 
 
 def link_mtu(design: Design) -> Iterator[Problem]:
-    """A link's MTU may be lower than its devices' (a carrier circuit), never higher: the port cannot send it."""
+    """A link's MTU may be below its devices' (a carrier circuit), never above: the port cannot send it."""
     devices = design.device_by_name
     for i, link in enumerate(design.links):
         for end in link.ends:
