@@ -52,7 +52,7 @@ def main() -> None:
         container.docker("run", "--detach", "--name", name, "--cap-add", "NET_ADMIN", manifest["image"])
         try:
             target = f"docker://{name}"
-            verify_s = timed("verify", [fundament, "workplace", "verify", "-p", profile, "--target", target])
+            verify_s = timed("verify", [fundament, "workplace", "verify", "-p", profile, "--machine", target])
         finally:
             container.remove(name)
         figures = (

@@ -1,6 +1,7 @@
-"""The base of failures a user can act on: the message says what is wrong and what to do about it.
+"""The root of failures a user can act on: the message says what is wrong and what to do about it.
 
-The `fundament` command prints such an error as one line and exits 1, wherever it is raised; anything
+Every domain error derives from `FundamentError`. The `fundament` command prints such an error (one line, or
+with `--json` the one JSON error shape) and exits 1, wherever it is raised (fundament.cli.errors); anything
 else is a bug and keeps its traceback.
 """
 
@@ -11,6 +12,15 @@ from pathlib import Path
 
 class FundamentError(Exception):
     """A failure with a message meant for the person running fundament."""
+
+    @property
+    def headline(self) -> str:
+        """The error in one line (the `error` of the JSON error shape)."""
+        return str(self)
+
+    def problems_as_data(self) -> list[dict[str, object]]:
+        """Each problem found, for machines (the `problems` of the JSON error shape); none by default."""
+        return []
 
 
 @contextmanager

@@ -6,10 +6,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from fundament.cli.design import design_for
+from fundament.cli.options import InventoryOption, JsonOption
 from fundament.console import emit_json, err, out, progress
 from fundament.exitcodes import ExitCode
-from inventory import DesignError
-from inventory.cli import InventoryOption, JsonOption, load_or_exit
 
 if TYPE_CHECKING:
     from infra.plan import Plan
@@ -21,24 +21,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-StackOption = Annotated[
-    str, typer.Option("--stack", "-s", help="stack: infra/Pulumi.<stack>.yaml (prod, lab)")
-]
+StackOption = Annotated[str, typer.Option("--stack", help="stack: infra/Pulumi.<stack>.yaml (prod, lab)")]
 EngineStackOption = Annotated[
     str,
-    typer.Option(
-        "--stack", "-s", help="infra/Pulumi.<stack>.yaml: prod or lab (required: it touches vCenter)"
-    ),
+    typer.Option("--stack", help="infra/Pulumi.<stack>.yaml: prod or lab (required: it touches vCenter)"),
 ]
 MOCK_LABEL = "mock runtime — no engine, no vCenter"
-
-
-def _fail(message: str, as_json: bool = False) -> typer.Exit:
-    if as_json:
-        emit_json({"ok": False, "error": message})
-    else:
-        err.print(f"[red]{escape(message)}[/red]")
-    return typer.Exit(ExitCode.FAILURE)
 
 
 @app.command("plan")
@@ -51,23 +39,13 @@ def plan_command(
     """
     from infra.plan import plan
     from infra.program import verify
-    from infra.stacks import StackError
 
-    loaded = load_or_exit(inventory, as_json)
-    try:
-        verify(loaded)
-        with progress(f"declaring stack {stack} ({MOCK_LABEL})") as step:
-            result = plan(loaded.design, stack)
-            step.note(f"{len(result.resources)} resources")
-    except DesignError as error:
-        # The same report as `fundament inventory check`: the design disagrees with the network.
-        if as_json:
-            emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
-        else:
-            err.print(f"[red]{escape(str(error))}[/red]")
-        raise typer.Exit(ExitCode.FAILURE) from None
-    except StackError as error:
-        raise _fail(str(error), as_json) from None
+    loaded = design_for(inventory)
+    # A design that disagrees with the network raises DesignError: the same report as `inventory check`.
+    verify(loaded)
+    with progress(f"declaring stack {stack} ({MOCK_LABEL})") as step:
+        result = plan(loaded.design, stack)
+        step.note(f"{len(result.resources)} resources")
     if as_json:
         emit_json(result.as_dict())
     else:
@@ -101,12 +79,8 @@ def _show_plan(result: "Plan") -> None:
 
 def _run(action: str, stack: str, as_json: bool) -> None:
     from infra import engine
-    from infra.stacks import StackError
 
-    try:
-        result = engine.outputs(stack) if action == "outputs" else getattr(engine, action)(stack, _stream)
-    except (engine.EngineError, StackError) as error:
-        raise _fail(str(error), as_json) from None
+    result = engine.outputs(stack) if action == "outputs" else getattr(engine, action)(stack, _stream)
     if as_json:
         emit_json(vars(result))
     else:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pulumi import automation as auto
 
+from fundament.errors import FundamentError
 from infra.program import PROJECT, main
 from infra.stacks import POLICY_PACK_DIR, PROJECT_DIR, stack_config
 
@@ -23,7 +24,7 @@ INSTALL_HINT = (
 )
 
 
-class EngineError(RuntimeError):
+class EngineError(FundamentError, RuntimeError):
     """The engine could not run or failed: its message says why."""
 
 

@@ -5,13 +5,14 @@ from typing import Any
 
 import yaml
 
+from fundament.errors import FundamentError
 from infra.policy.rules import plaintext_secrets_in_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent
 POLICY_PACK_DIR = PROJECT_DIR / "policy"
 
 
-class StackError(LookupError):
+class StackError(FundamentError, LookupError):
     """A stack without a stack file, or a stack file that breaks the rules."""
 
 

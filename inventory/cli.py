@@ -1,107 +1,29 @@
 """`fundament inventory`: check, show, schema and generate designs."""
 
 import time
-from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
+from fundament.cli.design import design_for
+from fundament.cli.errors import fail
+from fundament.cli.options import InventoryOption, JsonOption
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
-from fundament.paths import inventory_dir, migrations_dir
 from inventory import generate as generator
-from inventory.errors import DesignError
-from inventory.loader import LoadedDesign, load
-from inventory.migrations import MigrationFile, load_migrations
-from inventory.model import Design
 from inventory.schema import schema_text, schema_texts
 from inventory.summary import summarize
 
 app = typer.Typer(help="The source of truth: validate, summarise and generate designs.", no_args_is_help=True)
-
-InventoryOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--inventory", "-i", help="design folder [default: FUNDAMENT_INVENTORY or the sample design]"
-    ),
-]
-MigrationsOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--migrations",
-        "-m",
-        help="migration folder [default: FUNDAMENT_MIGRATIONS, else the design's migrations/ folder]",
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="machine-readable output on stdout")]
-
-
-@dataclass(frozen=True)
-class GlobalOptions:
-    """The options given before the sub-command (`fundament --inventory DIR net plan`)."""
-
-    inventory: Path | None = None
-    migrations: Path | None = None
-
-
-# Set by the root command for the length of one invocation (see fundament.cli).
-GLOBAL_OPTIONS: ContextVar[GlobalOptions | None] = ContextVar("fundament_global_options", default=None)
-
-
-def _global_options() -> GlobalOptions:
-    return GLOBAL_OPTIONS.get() or GlobalOptions()
-
-
-def design_folder(inventory: Path | None) -> Path:
-    """The command's --inventory, else the global one, else FUNDAMENT_INVENTORY or the sample design."""
-    return inventory or _global_options().inventory or inventory_dir()
-
-
-def _invalid(error: DesignError, as_json: bool) -> typer.Exit:
-    if as_json:
-        emit_json({"valid": False, "problems": [problem.as_dict() for problem in error.problems]})
-    else:
-        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
-    return typer.Exit(ExitCode.FAILURE)
-
-
-def load_or_exit(inventory: Path | None, as_json: bool = False) -> LoadedDesign:
-    """Load the design for any command; an invalid design ends the command with exit 1 before it acts."""
-    try:
-        loaded = load(design_folder(inventory))
-    except DesignError as error:
-        raise _invalid(error, as_json) from None
-    for warning in loaded.unset_secrets():
-        err.print(f"[yellow]warning[/yellow]: {escape(str(warning))}", soft_wrap=True)
-    return loaded
-
-
-def migrations_or_exit(
-    inventory: Path | None, migrations: Path | None, design: Design, as_json: bool = False
-) -> list[MigrationFile]:
-    """The migrations given with the design (see fundament.paths.migrations_dir), checked against it;
-    a design without migrations has none. Invalid files end the command with exit 1 before it acts."""
-    folder = migrations_dir(design_folder(inventory), migrations or _global_options().migrations)
-    if folder is None:
-        return []
-    if not folder.is_dir():
-        err.print(f"[red]migration folder {escape(str(folder))} does not exist[/red]", soft_wrap=True)
-        raise typer.Exit(ExitCode.FAILURE)
-    try:
-        return load_migrations(folder, design)
-    except DesignError as error:
-        raise _invalid(error, as_json) from None
 
 
 @app.command()
 def check(inventory: InventoryOption = None, as_json: JsonOption = False) -> None:
     """Validate schema and cross-references: each problem with file, line, key path. Exit 0 valid, 1 not."""
     started = time.perf_counter()
-    loaded = load_or_exit(inventory, as_json)
+    loaded = design_for(inventory)
     seconds = time.perf_counter() - started
     design = loaded.design
     if as_json:
@@ -125,7 +47,7 @@ def check(inventory: InventoryOption = None, as_json: JsonOption = False) -> Non
 @app.command()
 def show(inventory: InventoryOption = None, as_json: JsonOption = False) -> None:
     """A readable summary: sites, devices per role, segments per zone."""
-    summary = summarize(load_or_exit(inventory, as_json).design)
+    summary = summarize(design_for(inventory).design)
     if as_json:
         emit_json(summary)
         return
@@ -201,8 +123,7 @@ def generate(
     try:
         files = generator.generate(sites, leaves, access_per_site)
     except ValueError as error:
-        err.print(f"[red]{error}[/red]")
-        raise typer.Exit(ExitCode.FAILURE) from None
+        fail(str(error))
     generator.write(files, output)
     count = generator.device_count(sites, leaves, access_per_site)
     out.print(f"wrote a design of {count} devices to {output}")

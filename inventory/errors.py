@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from fundament.errors import FundamentError
+
 KeyPath = tuple[str | int, ...]
 
 
@@ -73,11 +75,18 @@ class LocatedProblem:
         }
 
 
-class DesignError(Exception):
+class DesignError(FundamentError):
     """The design is invalid; carries every problem found, not only the first."""
 
     def __init__(self, problems: list[LocatedProblem]) -> None:
         self.problems = problems
         count = len(problems)
-        lines = [f"{count} problem{'s' if count != 1 else ''} in the design:"] + [f"  {p}" for p in problems]
-        super().__init__("\n".join(lines))
+        self._headline = f"{count} problem{'s' if count != 1 else ''} in the design"
+        super().__init__("\n".join([f"{self._headline}:"] + [f"  {p}" for p in problems]))
+
+    @property
+    def headline(self) -> str:
+        return self._headline
+
+    def problems_as_data(self) -> list[dict[str, object]]:
+        return [problem.as_dict() for problem in self.problems]

@@ -18,7 +18,7 @@ from network.migrate.state import features, record
 from network.render import fill_secrets, render_device
 
 if TYPE_CHECKING:
-    from network.verify.catalog import Target
+    from network.targets import Target
 
 
 @dataclass(frozen=True)

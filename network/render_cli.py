@@ -6,13 +6,20 @@ from typing import Annotated
 
 import typer
 
-from fundament.console import emit_json, err, out, progress
-from fundament.exitcodes import ExitCode
+from fundament.cli.design import design_for, migrations_for
+from fundament.cli.options import (
+    DeviceOption,
+    InventoryOption,
+    JsonOption,
+    MigrationsOption,
+    RoleOption,
+    SiteOption,
+)
+from fundament.console import emit_json, out, progress
 from fundament.paths import build_dir
-from inventory.cli import InventoryOption, JsonOption, MigrationsOption, load_or_exit, migrations_or_exit
 from inventory.model import Platform
 from network.intended import Intent, write_configs
-from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
+from network.selection import select_devices
 
 
 class RenderPlatform(StrEnum):
@@ -41,13 +48,9 @@ def render(
     Each is what `net apply` pushes: the whole design, opened by the record of the migrations concerning
     the device.
     """
-    design = load_or_exit(inventory, as_json).design
-    intent = Intent(design, migrations_or_exit(inventory, migrations, design, as_json))
-    try:
-        names = select_devices(design, device or (), role, site)
-    except SelectionError as error:
-        err.print(f"[red]{error}[/red]")
-        raise typer.Exit(ExitCode.FAILURE) from None
+    design = design_for(inventory).design
+    intent = Intent(design, migrations_for(inventory, migrations, design))
+    names = select_devices(design, device or (), role, site)
     directory = output or build_dir() / "configs"
     target = None if platform is RenderPlatform.DESIGN else Platform(platform.value)
     with progress("render", total=len(names)) as step:

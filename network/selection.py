@@ -1,14 +1,12 @@
 """Which devices a `fundament net` command acts on: by name, role and site, shared by every net command."""
 
 from collections.abc import Sequence
-from typing import Annotated
 
-import typer
-
+from fundament.errors import FundamentError
 from inventory.model import Design, Role
 
 
-class SelectionError(ValueError):
+class SelectionError(FundamentError, ValueError):
     """The filters name something the design does not have, or select no device at all."""
 
 
@@ -37,11 +35,3 @@ def select_devices(
         filters += [f"site {site}"] if site is not None else []
         raise SelectionError(f"no device matches {' and '.join(filters)}")
     return selected
-
-
-# The same three filters on every `fundament net` command.
-DeviceOption = Annotated[
-    list[str] | None, typer.Option("--device", "-d", help="device name (repeat for several)")
-]
-RoleOption = Annotated[Role | None, typer.Option("--role", "-r", help="only devices of this role")]
-SiteOption = Annotated[str | None, typer.Option("--site", "-s", help="only devices at this site")]

@@ -19,6 +19,7 @@ from filelock import FileLock
 
 from fundament import __version__
 from fundament.console import progress
+from fundament.errors import FundamentError
 from fundament.machines.images import ImageBuildError, ensure_image
 from fundament.paths import build_dir, state_dir
 from inventory.model import Design
@@ -35,7 +36,7 @@ from workplace.verify import VerifyError, VerifyReport, run_validation
 PROFILE_LABEL = "nl.provincie.fundament.workplace-profile"
 
 
-class BuildError(RuntimeError):
+class BuildError(FundamentError, RuntimeError):
     """The build stopped; `report` holds the validation results when validation was what failed."""
 
     def __init__(self, message: str, report: VerifyReport | None = None) -> None:

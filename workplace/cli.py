@@ -7,10 +7,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from fundament.cli.design import design_for
+from fundament.cli.errors import fail
+from fundament.cli.options import InventoryOption, JsonOption
 from fundament.console import emit_json, err, out, progress
 from fundament.exitcodes import ExitCode
 from fundament.paths import build_dir
-from inventory.cli import InventoryOption, JsonOption, load_or_exit
 from workplace.build import BuildError, build
 from workplace.profile import ProfileError, playbook_vars, select_profile
 from workplace.verify import VerifyError, VerifyReport, run_validation
@@ -55,13 +57,13 @@ def build_command(
 ) -> None:
     """Converge a container of the base image, prove idempotence, validate, then commit and export the image
     (build/workplace/PROFILE/: tarball, manifest.json, ansible-runner artifacts). Exit 0 built, 1 not."""
-    design = load_or_exit(inventory, as_json).design
+    design = design_for(inventory).design
     try:
         outcome = build(design, profile)
     except (ProfileError, BuildError) as error:
         report = getattr(error, "report", None)
         if as_json:
-            emit_json({"built": False, "error": str(error), "validation": report})
+            emit_json({"ok": False, "error": str(error), "problems": [], "validation": report})
         else:
             if report is not None:
                 _show_report(report)
@@ -84,31 +86,27 @@ def build_command(
 
 @app.command()
 def verify(
-    target: Annotated[str, typer.Option("--target", "-t", help="docker://CONTAINER or ssh://[user@]host")],
+    machine: Annotated[str, typer.Option("--machine", help="docker://CONTAINER or ssh://[user@]host")],
     profile: ProfileOption = None,
     sudo: Annotated[bool, typer.Option("--sudo", help="audit with sudo (SSH as a non-root user)")] = False,
     inventory: InventoryOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Audit an image or PoC machine against a profile: pass/fail per baseline control. Exit 0 pass, 1 not."""
-    design = load_or_exit(inventory, as_json).design
+    design = design_for(inventory).design
     try:
         chosen = select_profile(design, profile)
         workdir = build_dir() / "workplace" / "verify" / chosen.name
-        with progress(f"verify {target}") as step:
+        with progress(f"verify {machine}") as step:
             report = run_validation(
-                target,
+                machine,
                 playbook_vars(design, chosen),
                 workdir,
                 sudo=sudo,
                 on_result=lambda result: step.advance(f"{result.group} {result.outcome}"),
             )
     except (ProfileError, VerifyError) as error:
-        if as_json:
-            emit_json({"passed": False, "error": str(error)})
-        else:
-            err.print(f"[red]verify failed[/red]: {escape(str(error))}")
-        raise typer.Exit(ExitCode.FAILURE) from None
+        fail(f"verify failed: {error}")
     if as_json:
         emit_json(report)
     else:
@@ -120,10 +118,9 @@ def verify(
 @app.command()
 def profiles(inventory: InventoryOption = None, as_json: JsonOption = False) -> None:
     """The design's workplace profiles and the variables each gives the playbook."""
-    design = load_or_exit(inventory, as_json).design
+    design = design_for(inventory).design
     if design.workplace is None:
-        err.print("[red]the design has no workplace section[/red]")
-        raise typer.Exit(ExitCode.FAILURE)
+        fail("the design has no workplace section")
     found = {profile.name: playbook_vars(design, profile) for profile in design.workplace.profiles}
     if as_json:
         emit_json(found)

@@ -5,8 +5,10 @@ import os
 import subprocess
 from pathlib import Path
 
+from fundament.errors import FundamentError
 
-class ContainerError(RuntimeError):
+
+class ContainerError(FundamentError, RuntimeError):
     """A docker command failed; the message names the command and carries its error output."""
 
 

@@ -6,12 +6,13 @@ checks exactly what the build asked for.
 
 from typing import Any
 
+from fundament.errors import FundamentError
 from inventory.model import Design
 from inventory.model.workplace import Control, WorkplaceProfile
 from workplace.controls import SPEC
 
 
-class ProfileError(LookupError):
+class ProfileError(FundamentError, LookupError):
     """The design has no workplace section or no profile of the requested name."""
 
 

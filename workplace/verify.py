@@ -16,6 +16,7 @@ import pytest
 import testinfra
 from pydantic import BaseModel
 
+from fundament.errors import FundamentError
 from inventory.model.workplace import Control
 from workplace.controls import SPEC
 
@@ -30,7 +31,7 @@ _AREAS = ("base", "software", "accessibility")
 _CONTROL_NAMES = [control.value for control in Control]
 
 
-class VerifyError(RuntimeError):
+class VerifyError(FundamentError, RuntimeError):
     """The suite could not run at all (unknown target, unreachable host, broken collection)."""
 
 

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from fundament.errors import FundamentError
 from inventory.model import Design, LinkKind, Role
 
 _ROLE_COLOURS = {
@@ -95,7 +96,7 @@ def to_dot(design: Design) -> str:
     return "\n".join(lines) + "\n"
 
 
-class GraphError(RuntimeError):
+class GraphError(FundamentError, RuntimeError):
     """Graphviz is missing or refused the graph."""
 
 

@@ -9,35 +9,37 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.syntax import Syntax
 from rich.table import Table
 
-from fundament import secrets
-from fundament.console import emit_json, err, out
-from fundament.exitcodes import ExitCode
-from fundament.paths import build_dir
-from inventory.cli import (
+from fundament.cli.design import design_folder, design_for, migrations_for
+from fundament.cli.errors import fail
+from fundament.cli.options import (
+    DeviceOption,
     InventoryOption,
     JsonOption,
     MigrationsOption,
-    design_folder,
-    load_or_exit,
-    migrations_or_exit,
+    RoleOption,
+    SiteOption,
+    TargetOption,
+    WorkersOption,
 )
+from fundament.console import emit_json, out
+from fundament.exitcodes import ExitCode
+from fundament.paths import build_dir
 from inventory.model import Design, Role
 from network.lifecycle.compliance import compliance
-from network.lifecycle.lock import ApplyLockedError, apply_lock
+from network.lifecycle.lock import apply_lock
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from network.lifecycle.scrub import scrub
 from network.lifecycle.secret_values import secret_values
-from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
-from network.verify.catalog import Target
+from network.selection import select_devices
+from network.targets import Target, connected
 
 # NAPALM, Nornir and the drivers take seconds to import: they load inside the commands that connect,
 # so that `fundament --help` and `fundament inventory check` stay quick.
 
-TargetOption = Annotated[Target, typer.Option(help="lab: the containerlab lab; production: the real devices")]
-WorkersOption = Annotated[int, typer.Option(help="devices handled in parallel")]
 STATUS_STYLE = {
     Status.UNCHANGED: "green",
     Status.APPLIED: "green",
@@ -49,16 +51,8 @@ STATUS_STYLE = {
 }
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}[/red]")
-    return typer.Exit(ExitCode.FAILURE)
-
-
 def _selection(design: Design, device: list[str] | None, role: Role | None, site: str | None) -> list[str]:
-    try:
-        return select_devices(design, device or (), role, site)
-    except SelectionError as error:
-        raise _fail(str(error)) from None
+    return select_devices(design, device or (), role, site)
 
 
 def _push_configs(
@@ -67,17 +61,12 @@ def _push_configs(
     devices: list[str],
     inventory: Path | None,
     migrations: Path | None,
-    as_json: bool,
 ) -> dict[str, str]:
     """The configs to send (network.intended): each carries the record of the migrations that concern its
     device, so `migrate status` agrees with a network built by apply."""
     from network.intended import Intent, push_configs
 
-    intent = Intent(design, migrations_or_exit(inventory, migrations, design, as_json))
-    try:
-        return push_configs(intent, target, devices)
-    except secrets.SecretNotFoundError as error:
-        raise _fail(str(error)) from None
+    return push_configs(Intent(design, migrations_for(inventory, migrations, design)), target, devices)
 
 
 def _report(outcomes: list[DeviceOutcome], design: Design, as_json: bool, show_diffs: bool = True) -> None:
@@ -99,7 +88,9 @@ def _report(outcomes: list[DeviceOutcome], design: Design, as_json: bool, show_d
     table = Table("device", "status", "detail", title="Devices")
     for outcome in cleaned:
         style = STATUS_STYLE[outcome.status]
-        detail = outcome.message or (f"{len(outcome.diff.splitlines())} diff lines" if outcome.diff else "")
+        detail = escape(outcome.message) or (
+            f"{len(outcome.diff.splitlines())} diff lines" if outcome.diff else ""
+        )
         table.add_row(outcome.device, f"[{style}]{outcome.status.value}[/{style}]", detail)
     out.print(table)
 
@@ -125,7 +116,7 @@ def _compliance(outcomes: list[DeviceOutcome], design: Design, as_json: bool) ->
         return
     table = Table("device", "compliant", "differing lines", title="Compliance: intended vs running")
     for row in rows:
-        mark = "[green]yes[/green]" if row.compliant else f"[red]{row.error or 'no'}[/red]"
+        mark = "[green]yes[/green]" if row.compliant else f"[red]{escape(row.error) or 'no'}[/red]"
         table.add_row(row.device, mark, str(row.differences))
     out.print(table)
     out.print(f"{compliant} of {len(rows)} devices compliant; `fundament net plan` shows the differences")
@@ -143,16 +134,12 @@ def _compare(
     as_json: bool,
 ) -> None:
     from network.lifecycle import stages
-    from network.targets import nornir_for
 
-    design = load_or_exit(inventory, as_json).design
+    design = design_for(inventory).design
     names = _selection(design, device, role, site)
-    configs = _push_configs(design, target, names, inventory, migrations, as_json)
-    nr = nornir_for(design, target, names, workers)
-    try:
+    configs = _push_configs(design, target, names, inventory, migrations)
+    with connected(design, target, names, workers) as nr:
         outcomes = stages.plan(nr, configs)
-    finally:
-        nr.close_connections(on_failed=True)
     report(outcomes, design, as_json)
     raise typer.Exit(_difference_exit(outcomes))
 
@@ -213,13 +200,13 @@ def apply(
     if dry_run:
         _compare(_report, device, role, site, target, workers, inventory, migrations, as_json)
     from network.lifecycle import stages
-    from network.targets import nornir_for, reach_for
+    from network.targets import reach_for
 
     if revert_in <= check_wait:
-        raise _fail(f"--revert-in ({revert_in} s) must exceed --check-wait ({check_wait:g} s)")
-    design = load_or_exit(inventory, as_json).design
+        fail(f"--revert-in ({revert_in} s) must exceed --check-wait ({check_wait:g} s)")
+    design = design_for(inventory).design
     names = _selection(design, device, role, site)
-    configs = _push_configs(design, target, names, inventory, migrations, as_json)
+    configs = _push_configs(design, target, names, inventory, migrations)
 
     def post_checks(devices: list[str]) -> dict[str, CheckVerdict]:
         from network.verify.catalog import generate
@@ -234,15 +221,11 @@ def apply(
             catalog=generate(design, target),
         )
 
-    try:
-        with apply_lock(design_folder(inventory), target.value):
-            nr = nornir_for(design, target, names, workers)
-            try:
-                outcomes = stages.apply(nr, configs, post_checks, revert_in, on_failure)
-            finally:
-                nr.close_connections(on_failed=True)
-    except ApplyLockedError as error:
-        raise _fail(str(error)) from None
+    with (
+        apply_lock(design_folder(inventory), target.value),
+        connected(design, target, names, workers) as nr,
+    ):
+        outcomes = stages.apply(nr, configs, post_checks, revert_in, on_failure)
     _report(outcomes, design, as_json)
     raise typer.Exit(_done_exit(outcomes))
 
@@ -258,19 +241,14 @@ def rollback(
 ) -> None:
     """Return the selected devices to their previous committed config. Exit 0 done, 1 any failed."""
     from network.lifecycle import stages
-    from network.targets import nornir_for
 
-    design = load_or_exit(inventory, as_json).design
+    design = design_for(inventory).design
     names = _selection(design, device, role, site)
-    try:
-        with apply_lock(design_folder(inventory), target.value):
-            nr = nornir_for(design, target, names, workers)
-            try:
-                outcomes = stages.rollback(nr)
-            finally:
-                nr.close_connections(on_failed=True)
-    except ApplyLockedError as error:
-        raise _fail(str(error)) from None
+    with (
+        apply_lock(design_folder(inventory), target.value),
+        connected(design, target, names, workers) as nr,
+    ):
+        outcomes = stages.rollback(nr)
     _report(outcomes, design, as_json)
     raise typer.Exit(_done_exit(outcomes))
 
@@ -290,15 +268,11 @@ def backup(
 ) -> None:
     """Running configs, secrets scrubbed, committed into a git-tracked folder. Exit 0 done, 1 any failed."""
     from network.lifecycle import stages
-    from network.targets import nornir_for
 
-    design = load_or_exit(inventory, as_json).design
+    design = design_for(inventory).design
     names = _selection(design, device, role, site)
     folder = output or build_dir() / "backups" / target.value
-    nr = nornir_for(design, target, names, workers)
-    try:
+    with connected(design, target, names, workers) as nr:
         outcomes = stages.backup(nr, folder, secret_values(design))
-    finally:
-        nr.close_connections(on_failed=True)
     _report(outcomes, design, as_json, show_diffs=False)
     raise typer.Exit(_done_exit(outcomes))

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from fundament.errors import FundamentError
 from fundament.paths import state_dir
 
 
-class ApplyLockedError(RuntimeError):
+class ApplyLockedError(FundamentError, RuntimeError):
     """Another apply holds the lock for the same inventory and target."""
 
 

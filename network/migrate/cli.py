@@ -10,20 +10,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from fundament.cli.design import design_folder, design_for, migrations_for
+from fundament.cli.errors import fail
+from fundament.cli.options import InventoryOption, JsonOption, MigrationsOption, TargetOption
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
-from inventory.cli import (
-    InventoryOption,
-    JsonOption,
-    MigrationsOption,
-    design_folder,
-    load_or_exit,
-    migrations_or_exit,
-)
 from inventory.model import Design
-from network.verify.catalog import Target
+from network.targets import Target
 
 if TYPE_CHECKING:
     from network.migrate.engine import Migrator, StepResult
@@ -33,27 +29,21 @@ app = typer.Typer(
     help="Migrations: ordered, reversible rollout steps in waves with canaries.", no_args_is_help=True
 )
 
-TargetOption = Annotated[Target, typer.Option(help="lab: the containerlab lab; production: the real devices")]
 ToOption = Annotated[str | None, typer.Option("--to", help="migration number or id (0: before the first)")]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}[/red]")
-    return typer.Exit(ExitCode.FAILURE)
-
-
-def _migrator(inventory: Path | None, folder: Path | None, target: Target, as_json: bool) -> "Migrator":
+def _migrator(inventory: Path | None, folder: Path | None, target: Target) -> "Migrator":
     from network.migrate.engine import Migrator
 
-    design: Design = load_or_exit(inventory, as_json).design
-    migrations = migrations_or_exit(inventory, folder, design, as_json)
+    design: Design = design_for(inventory).design
+    migrations = migrations_for(inventory, folder, design)
     return Migrator(design=design, migrations=migrations, target=target)
 
 
 def _state(migrator: "Migrator") -> dict[str, tuple[str, ...]]:
     state, unreadable = migrator.read_state([device.name for device in migrator.design.devices])
     if unreadable:
-        raise _fail(
+        fail(
             "cannot read the migration record of: "
             + "; ".join(f"{o.device}: {o.message}" for o in unreadable)
         )
@@ -63,14 +53,9 @@ def _state(migrator: "Migrator") -> dict[str, tuple[str, ...]]:
 def _steps(
     migrator: "Migrator", state: dict[str, tuple[str, ...]], to: str | None, down: bool
 ) -> list["Step"]:
-    from network.migrate.steps import PlanError, steps_down, steps_up
+    from network.migrate.steps import steps_down, steps_up
 
-    try:
-        return (
-            steps_down(migrator.migrations, state, to) if down else steps_up(migrator.migrations, state, to)
-        )
-    except PlanError as error:
-        raise _fail(str(error)) from None
+    return steps_down(migrator.migrations, state, to) if down else steps_up(migrator.migrations, state, to)
 
 
 @app.command()
@@ -81,7 +66,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Which migrations are applied where, read from the record in each device's running config."""
-    migrator = _migrator(inventory, migrations, target, as_json)
+    migrator = _migrator(inventory, migrations, target)
     state = _state(migrator)
     from network.migrate.status import status as migration_status
 
@@ -109,7 +94,7 @@ def plan(
     """Per wave, the exact config diff each device will get. Exit 0 nothing to do, 2 steps pending."""
     from network.migrate.plan import plan as plan_steps
 
-    migrator = _migrator(inventory, migrations, target, as_json)
+    migrator = _migrator(inventory, migrations, target)
     state = _state(migrator)
     planned = plan_steps(migrator, _steps(migrator, state, to, down), state)
     if as_json:
@@ -141,12 +126,10 @@ def _go(
 ) -> None:
     from dataclasses import replace
 
-    from network.lifecycle.lock import ApplyLockedError, apply_lock
+    from network.lifecycle.lock import apply_lock
     from network.migrate.engine import Approval, StepStatus, run
 
-    migrator = replace(
-        _migrator(inventory, migrations, target, as_json), revert_in=revert_in, check_wait=check_wait
-    )
+    migrator = replace(_migrator(inventory, migrations, target), revert_in=revert_in, check_wait=check_wait)
     interactive = sys.stdin.isatty() and os.environ.get("CI") != "true"
 
     def approval(step: "Step") -> Approval:
@@ -162,17 +145,13 @@ def _go(
                 result.status
             ]
             devices = ", ".join(f"{o.device} {o.status.value}" for o in result.devices)
-            err.print(
-                f"[{style}]{result.status.value}[/{style}] {result.step}: {devices} {result.message}".rstrip()
-            )
+            line = f"{result.step}: {devices} {result.message}".rstrip()
+            err.print(f"[{style}]{result.status.value}[/{style}] {escape(line)}")
 
-    try:
-        with apply_lock(design_folder(inventory), target.value):
-            state = _state(migrator)
-            steps = _steps(migrator, state, to, down)
-            results = run(migrator, steps, state, approval, report)
-    except ApplyLockedError as error:
-        raise _fail(str(error)) from None
+    with apply_lock(design_folder(inventory), target.value):
+        state = _state(migrator)
+        steps = _steps(migrator, state, to, down)
+        results = run(migrator, steps, state, approval, report)
     if as_json:
         emit_json({"steps": [r.model_dump(mode="json") for r in results], "state": state})
     elif not steps:

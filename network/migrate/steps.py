@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from fundament.errors import FundamentError
 from inventory.migrations import MigrationFile
 from inventory.model.migration import Wave
 
@@ -42,7 +43,7 @@ class Step:
         return {d: tuple(m for m in state.get(d, ()) if m != mid) for d in self.devices}
 
 
-class PlanError(ValueError):
+class PlanError(FundamentError, ValueError):
     """The target names no migration, or the recorded state cannot be reached in order."""
 
 

@@ -1,7 +1,7 @@
 """Verification derived from the design: a check catalog, a runner with bounded retries, reporters.
 
     fundament net verify catalog -o catalog.yaml     # the catalog the design implies, to read and extend
-    fundament net verify [--catalog FILE] [-d DEVICE] [-r ROLE] [-s SITE] [-t TAG] [--check NAME]
+    fundament net verify [--catalog FILE] [-d DEVICE] [-r ROLE] [-s SITE] [-t TAG] [--check-name NAME]
                          [--wait 60] [--junit FILE] [--markdown FILE] [--json] [--record FILE | --replay FILE]
 
 Exit 0 every check passed, 1 any check failed or could not run, 3 warnings only.

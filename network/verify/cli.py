@@ -9,12 +9,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fundament.cli.design import design_for
+from fundament.cli.errors import fail
+from fundament.cli.options import (
+    DeviceOption,
+    InventoryOption,
+    JsonOption,
+    RoleOption,
+    SiteOption,
+    TargetOption,
+)
 from fundament.console import emit_json, err, out, progress
-from fundament.exitcodes import ExitCode
-from fundament.secrets import SecretNotFoundError
-from inventory.cli import InventoryOption, JsonOption, load_or_exit
+from fundament.errors import FundamentError
 from inventory.model import Design
-from network.selection import DeviceOption, RoleOption, SelectionError, SiteOption, select_devices
+from network.selection import select_devices
+from network.targets import Target
 from network.verify import catalog as catalogs
 from network.verify import report
 from network.verify.check import Check
@@ -29,27 +38,14 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 
-TargetOption = Annotated[
-    catalogs.Target,
-    typer.Option(help="lab: every device runs frr, test hosts included; production: the designed platforms"),
-]
 
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]{message}[/red]")
-    return typer.Exit(ExitCode.FAILURE)
-
-
-def _checks(design: Design, catalog: Path | None, target: catalogs.Target) -> list[Check[Any]]:
+def _checks(design: Design, catalog: Path | None, target: Target) -> list[Check[Any]]:
     if catalog is None:
         return catalogs.generate(design, target)
-    try:
-        return catalogs.load(catalog)
-    except catalogs.CatalogError as error:
-        raise _fail(str(error)) from None
+    return catalogs.load(catalog)
 
 
-def _reach(design: Design, target: catalogs.Target, replay: Path | None) -> "Reach":
+def _reach(design: Design, target: Target, replay: Path | None) -> "Reach":
     # NAPALM, Nornir and paramiko take seconds to import: only when verify really connects.
     from network.verify.reach import RecordedReach
 
@@ -57,14 +53,13 @@ def _reach(design: Design, target: catalogs.Target, replay: Path | None) -> "Rea
         try:
             return RecordedReach.from_file(replay.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
-            raise _fail(f"cannot read the recording {replay}: {error}") from None
-    from network.lab.nornir_inventory import LabInventoryError
+            fail(f"cannot read the recording {replay}: {error}")
     from network.targets import reach_for
 
     try:
         return reach_for(design, target)
-    except (LabInventoryError, SecretNotFoundError, OSError) as error:
-        raise _fail(f"cannot reach the {target.value} network: {error}") from None
+    except (FundamentError, OSError) as error:
+        fail(f"cannot reach the {target.value} network: {error}")
 
 
 @app.callback()
@@ -73,7 +68,7 @@ def verify(
     catalog: Annotated[
         Path | None, typer.Option("--catalog", "-c", help="catalog file [default: generated from the design]")
     ] = None,
-    target: TargetOption = catalogs.Target.LAB,
+    target: TargetOption = Target.LAB,
     device: DeviceOption = None,
     role: RoleOption = None,
     site: SiteOption = None,
@@ -81,7 +76,7 @@ def verify(
         list[str] | None, typer.Option("--tag", "-t", help="only checks with this tag (repeat: any of them)")
     ] = None,
     check: Annotated[
-        list[str] | None, typer.Option("--check", help="only checks of this name (repeat)")
+        list[str] | None, typer.Option("--check-name", help="only checks of this name (repeat)")
     ] = None,
     wait: Annotated[
         float,
@@ -106,14 +101,11 @@ def verify(
     """Run the checks (filtered by device, role, site, tag, name); exit 0 all pass, 1 any fail, 3 warnings."""
     if ctx.invoked_subcommand is not None:
         return
-    design = load_or_exit(inventory, as_json).design
-    try:
-        devices = select_devices(design, device or (), role, site) if (device or role or site) else None
-    except SelectionError as error:
-        raise _fail(str(error)) from None
+    design = design_for(inventory).design
+    devices = select_devices(design, device or (), role, site) if (device or role or site) else None
     chosen = select(_checks(design, catalog, target), tags=tag or (), devices=devices, names=check or ())
     if not chosen:
-        raise _fail("no check matches the filters")
+        fail("no check matches the filters")
     reach = _reach(design, target, replay)
     seen = Observations()
     with progress(f"verify {len(chosen)} checks", total=None) as step:
@@ -137,11 +129,11 @@ def verify(
 @app.command("catalog")
 def write_catalog(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="file [default: stdout]")] = None,
-    target: TargetOption = catalogs.Target.LAB,
+    target: TargetOption = Target.LAB,
     inventory: InventoryOption = None,
 ) -> None:
     """Write the check catalog generated from the design as YAML, to edit, extend and run with --catalog."""
-    design = load_or_exit(inventory).design
+    design = design_for(inventory).design
     text = catalogs.dump(catalogs.generate(design, target), catalogs.header(design, target))
     if output is None:
         out.print(text, end="", markup=False, highlight=False, soft_wrap=True)

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict
 from fundament.exitcodes import ExitCode
 from inventory.model import Design
 from network.lifecycle.outcome import CheckVerdict
-from network.verify.catalog import Target, generate
+from network.targets import Target
+from network.verify.catalog import generate
 from network.verify.check import Check, CheckResult, Status
 from network.verify.observe import Failure, Observations, Request
 

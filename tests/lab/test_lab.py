@@ -11,7 +11,7 @@ import pytest
 from nornir.core.task import Result, Task
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from fundament.machines.images import ImageBuildError, ImageRecipe, ensure_image, image_exists
 from inventory import load_design
 from network.lab import control

@@ -19,7 +19,7 @@ from junitparser import JUnitXml
 from nornir.core import Nornir
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from fundament.paths import REPO_ROOT
 from inventory import Design
 from inventory.migrations import load_migrations

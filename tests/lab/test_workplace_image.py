@@ -46,7 +46,7 @@ def pilot(built: BuildOutcome) -> Iterator[str]:
 def _verify(target: str, *options: str) -> tuple[int, dict[str, str]]:
     """`fundament workplace verify --json`: exit code and status per control."""
     result = subprocess.run(
-        [FUNDAMENT, "workplace", "verify", "--target", target, "--json", *options],
+        [FUNDAMENT, "workplace", "verify", "--machine", target, "--json", *options],
         capture_output=True,
         text=True,
         check=False,

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 
 ROOT = Path(__file__).resolve().parents[3]
 GITLAB = ROOT / "ci" / "gitlab-ci.yml"

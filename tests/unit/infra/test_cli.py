@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from infra.plan import Plan
 from tests.unit.infra.conftest import SAMPLE
 

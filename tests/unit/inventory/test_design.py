@@ -8,7 +8,7 @@ import jsonschema
 import yaml
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from inventory import load_design
 from inventory.schema import SCHEMA_FILE, schema_texts
 from tests.unit.inventory.conftest import SAMPLE
@@ -83,7 +83,7 @@ def test_check_command_exit_codes_and_json(tmp_path: Path) -> None:
     failed = runner.invoke(app, ["inventory", "check", "--json", "-i", str(broken)])
     assert failed.exit_code == 1
     report = json.loads(failed.stdout)
-    assert report["valid"] is False
+    assert report["ok"] is False and report["error"] == "1 problem in the design"
     assert report["problems"][0]["path"] == "segments[2].vni"
     assert report["problems"][0]["line"] == 22
 

@@ -4,7 +4,7 @@ import json
 
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from inventory import Design
 from network.lab.fidelity import gaps
 from tests.unit.lab.conftest import SAMPLE

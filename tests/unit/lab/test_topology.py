@@ -11,7 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from inventory import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.topology import (

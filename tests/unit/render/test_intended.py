@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from fundament.paths import REPO_ROOT, SAMPLE_DESIGN, migrations_dir
 from inventory import Design
 from inventory.migrations import load_migrations

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from fundament.paths import REPO_ROOT
 from inventory import Design
 from inventory.migrations import load_migrations

@@ -14,7 +14,8 @@ from inventory import generate as generator
 from inventory.model import Platform
 from network.facts import device_facts
 from network.render import render_device
-from network.verify.catalog import CatalogError, Target, dump, generate, header, load, parse
+from network.targets import Target
+from network.verify.catalog import CatalogError, dump, generate, header, load, parse
 from network.verify.check import Status
 from network.verify.observe import Observations
 

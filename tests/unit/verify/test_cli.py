@@ -8,7 +8,7 @@ import yaml
 from junitparser import JUnitXml
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from tests.unit.verify.test_checks import bgp, lldp, peer
 from tests.unit.verify.test_runner import CATALOG, GOOD
 

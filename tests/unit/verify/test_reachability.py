@@ -7,7 +7,8 @@ import pytest
 
 from inventory import Design, load_design
 from inventory import generate as generator
-from network.verify.catalog import Target, generate
+from network.targets import Target
+from network.verify.catalog import generate
 from network.verify.check import Status
 from network.verify.checks.routing import LoopbackReachability
 from network.verify.observe import Observations, Ping

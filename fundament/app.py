@@ -1,21 +1,18 @@
-"""The `fundament` command: one entry point, a sub-command per domain.
+"""The `fundament` command: one entry point, a sub-command per domain (the composition root).
 
-Each domain owns its Typer app in its own package; this module only mounts them.
+Each domain owns its Typer app in its own package, built with the CLI kit (fundament.cli); this module only
+mounts them and sets the global options.
 """
 
 import logging
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from fundament.console import err
-from fundament.errors import FundamentError
-from fundament.exitcodes import ExitCode
+from fundament.cli.design import GLOBAL_OPTIONS, GlobalOptions
+from fundament.cli.errors import FundamentGroup
 from infra.cli import app as infra_app
-from inventory.cli import GLOBAL_OPTIONS, GlobalOptions
 from inventory.cli import app as inventory_app
 from network.cli import app as net_app
 from network.lab.cli import app as lab_app
@@ -25,6 +22,7 @@ from workplace.cli import app as workplace_app
 app = typer.Typer(
     name="fundament",
     help="The province's digital foundation as code: network, datacenter and workplace from one design.",
+    cls=FundamentGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -54,7 +52,7 @@ def _global_options(
     ] = None,
 ) -> None:
     """The province's digital foundation as code: network, datacenter and workplace from one design."""
-    # Sub-commands read these through inventory.cli.design_folder, where their own --inventory wins.
+    # Sub-commands read these through fundament.cli.design, where their own --inventory wins.
     token = GLOBAL_OPTIONS.set(GlobalOptions(inventory, migrations))
     context.call_on_close(lambda: GLOBAL_OPTIONS.reset(token))
 
@@ -70,8 +68,4 @@ app.add_typer(migrate_app, name="migrate")
 def main() -> None:
     # Nornir reports skipped tasks as warnings on the root logger; fundament reports outcomes itself.
     logging.getLogger("nornir").setLevel(logging.ERROR)
-    try:
-        app()
-    except FundamentError as error:
-        err.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
-        sys.exit(ExitCode.FAILURE)
+    app()
