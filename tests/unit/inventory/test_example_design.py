@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 from fundament.exitcodes import ExitCode
 from fundament.paths import REPO_ROOT, migrations_dir
 from inventory import load_design
