@@ -8,6 +8,7 @@ NAPALM_FRR_TEST_LIVE=host[:port] points the tests at another node (development w
 
 from __future__ import annotations
 
+import shlex
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from napalm.base.exceptions import CommitError, ReplaceConfigException
+from napalm.base.exceptions import CommitConfirmException, CommitError, ReplaceConfigException
 
 from napalm_frr import FRRDriver
 from napalm_frr.candidate import DeviceConfig, parse
@@ -32,6 +33,12 @@ BRIDGE = ["auto napfrrtest0", "iface napfrrtest0", "    bridge-ports none"]
 EXTRA_FILE = "/etc/napalm-frr-test.conf"
 FRR_ADDED = f"--- /etc/frr/frr.conf\n+++ /etc/frr/frr.conf (candidate)\n+{PREFIX_LIST}\n"
 EXTRA_ADDED = f"--- {EXTRA_FILE}\n+++ {EXTRA_FILE} (candidate)\n@@ -0,0 +1 @@\n+managed by a test\n"
+RELOAD = "/usr/lib/frr/frr-reload.py"
+# frr-reload.py fails once, then puts the real one back: a restore that relies on it alone fails.
+BREAK_RELOAD_ONCE = (
+    f"mv {RELOAD} {RELOAD}.real && printf '%s\\n' 'import os, sys' "
+    f'\'os.replace("{RELOAD}.real", "{RELOAD}")\' \'sys.exit("broken once by a test")\' >{RELOAD}'
+)
 
 
 @dataclass(frozen=True)
@@ -62,12 +69,20 @@ def device(node: Node) -> Iterator[FRRDriver]:
     if not driver.is_alive()["is_alive"]:
         driver = node.connect()
     if driver.has_pending_commit():
-        driver.confirm_commit()
+        # A test may have left a change of another session (its own driver, since closed) pending.
+        owner = driver._helper("pending").stdout.strip()
+        driver._helper("confirm", owner)
+    driver._run(as_root_shell(f"! test -e {RELOAD}.real || mv {RELOAD}.real {RELOAD}"), root=True)
     if running(driver) != before:
         driver.load_replace_candidate(config=before)
         driver.commit_config()
     driver.discard_config()
     driver.close()
+
+
+def as_root_shell(script: str) -> str:
+    """One command line for sudo that runs a whole shell script (redirections included) as root."""
+    return f"sh -c {shlex.quote(script)}"
 
 
 def running(driver: FRRDriver) -> str:
@@ -274,3 +289,58 @@ def test_a_session_lost_mid_commit_leaves_a_whole_commit(device: FRRDriver, node
     finally:
         watcher.join()
         later.close()
+
+
+def test_a_second_session_neither_disturbs_nor_takes_over_a_change(device: FRRDriver, node: Node) -> None:
+    """A plan beside an apply: its own candidate; then the commit holds the device for its session
+    only, whoever else connects (another checkout, another machine), until it is confirmed."""
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    other = node.connect()
+    try:
+        other.load_replace_candidate(config=before)
+        assert other.compare_config() == ""
+        other.discard_config()
+        assert PREFIX_LIST in device.compare_config()
+        device.commit_config(revert_in=120)
+        assert_applied(other)
+        other.load_replace_candidate(config=before)
+        with pytest.raises(CommitError, match="another change holds this device"):
+            other.commit_config(revert_in=60)
+        with pytest.raises(CommitConfirmException, match="another change holds this device"):
+            other.confirm_commit()
+        with pytest.raises(CommitError, match="another change holds this device"):
+            other.rollback()
+        assert device.has_pending_commit()
+        assert_applied(other)
+        device.confirm_commit()
+        other.commit_config(revert_in=60)
+        other.confirm_commit()
+        assert running(other) == before
+    finally:
+        other.close()
+
+
+def test_a_rollback_whose_reload_fails_once_still_ends_at_the_previous_config(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config(revert_in=120)
+    assert_applied(device)
+    device._run(as_root_shell(BREAK_RELOAD_ONCE), root=True)
+    device.rollback()
+    assert not device.has_pending_commit()
+    assert running(device) == before
+    assert "napfrrtest0" not in device.get_interfaces()
+    assert "restarting FRR" in device._out("cat /var/lib/napalm-frr/last.log", root=True)
+
+
+def test_a_timer_revert_whose_reload_fails_once_still_ends_at_the_previous_config(device: FRRDriver) -> None:
+    before = running(device)
+    device.load_replace_candidate(config=changed(before))
+    device.commit_config(revert_in=3)
+    device._run(as_root_shell(BREAK_RELOAD_ONCE), root=True)
+    assert wait_for(lambda: not device.has_pending_commit(), 60)
+    assert running(device) == before
+    log = device._out("cat /var/lib/napalm-frr/last.log", root=True)
+    assert "restarting FRR" in log
+    assert "reverted unconfirmed commit" in log

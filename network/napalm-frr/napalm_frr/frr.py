@@ -8,6 +8,7 @@ revert, even when the SSH session is lost.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import shlex
 from importlib import resources
 from pathlib import Path
@@ -50,6 +51,7 @@ RUNNING_FRR = "vtysh -c 'show running-config'"
 INTERFACES_FILE = f"cat {cfg.INTERFACES_PATH}"
 STARTUP_FRR = f"cat {cfg.FRR_PATH}"
 MANAGED_LIST = f"{STATE_DIR}/managed.list"
+OPTIONAL_ARGS = frozenset({"port", "conn_timeout", "key_file", "known_hosts_file", "sudo", "ssh_config_file"})
 
 
 class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type information
@@ -58,7 +60,13 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
     optional_args: ``port`` (22), ``conn_timeout`` (seconds to log in, default 10), ``key_file``,
     ``known_hosts_file`` (pin host keys; without it new keys are accepted, as lab nodes get fresh
     ones on each deploy) and ``sudo`` (True: prefix privileged commands with ``sudo -n``; False
-    when logging in as root). Other keys, such as those nornir passes to every driver, are ignored.
+    when logging in as root). ``ssh_config_file`` (nornir passes it to every driver) is
+    accepted and not read: give SSH settings as the keys above. Any other key is refused, as the
+    strictest NAPALM drivers do, rather than silently ignored.
+
+    Each driver instance is one session on the device with its own candidate: reads and plans of
+    other sessions never touch it. A commit with ``revert_in`` holds the device for this session
+    until it is confirmed, rolled back or reverted by its timer (see helper.sh).
     """
 
     def __init__(
@@ -70,6 +78,12 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         optional_args: dict[str, Any] | None = None,
     ) -> None:
         args = optional_args or {}
+        unknown = sorted(set(args) - OPTIONAL_ARGS)
+        if unknown:
+            raise TypeError(
+                f"{hostname}: optional_args {', '.join(unknown)} are not supported by the frr driver "
+                f"(known: {', '.join(sorted(OPTIONAL_ARGS))})"
+            )
         self.hostname = hostname
         self.username = username
         self.timeout = timeout
@@ -86,6 +100,8 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         self._transport: Transport | None = None
         self._candidate: cfg.DeviceConfig | None = None
         self._helper_ready = False
+        # The device-side name of this session: its candidate directory and its change lock.
+        self.session = secrets.token_hex(8)
 
     # -- connection ---------------------------------------------------------------------------
 
@@ -101,6 +117,10 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
 
     def close(self) -> None:
         if self._transport is not None:
+            if self._candidate is not None:
+                # Best effort: a candidate left behind is removed by the helper after a day anyway.
+                self._helper_step("discard", check=False)
+                self._candidate = None
             self._transport.close()
         self._transport = None
         self._helper_ready = False
@@ -121,6 +141,15 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
 
     def _out(self, command: str, *, root: bool = False) -> str:
         return self._run(command, root=root).stdout
+
+    def _helper_step(self, step: str, *args: str, check: bool = False) -> Result:
+        """A helper step of this session (stage, commit, confirm, rollback, discard)."""
+        try:
+            return self._helper(step, self.session, *args)
+        except NapalmException:
+            if check:
+                raise
+            return Result(step, 1, "", "session lost")
 
     def _helper(self, *args: str) -> Result:
         """Run one helper step as root; it keeps running if our session goes away meanwhile."""
@@ -196,7 +225,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
             self._run(f"rm -rf {shlex.quote(staging)}", check=False)
             raise
         # The helper removes the staging directory itself, whatever the outcome.
-        staged = self._helper("stage", staging)
+        staged = self._helper_step("stage", staging, check=True)
         if not staged.ok:
             self._candidate = None
             raise error(f"{self.hostname}: {staged.message}")
@@ -217,20 +246,25 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         interfaces = diff.file_diff(
             cfg.INTERFACES_PATH, self._out(INTERFACES_FILE), candidate.interfaces or ""
         )
-        test = self._run(f"{FRR_RELOAD} --test {STATE_DIR}/candidate/frr.conf", root=True)
+        test = self._run(f"{FRR_RELOAD} --test {STATE_DIR}/candidates/{self.session}/frr.conf", root=True)
         others = [diff.file_diff(path, self._file(path) or "", content) for path, content in candidate.others]
         return interfaces + diff.frr_reload_diff(test.stdout) + "".join(others)
 
     def commit_config(self, message: str = "", revert_in: int | None = None) -> None:
         """Apply the candidate; with revert_in the device restores the rollback point by itself
-        after that many seconds unless confirm_commit() comes first. `message` is not kept:
-        the platform has no commit history."""
+        after that many seconds unless confirm_commit() comes first, and no other session may
+        commit, confirm or roll back meanwhile. A `message` is refused as NAPALM's eos driver
+        refuses it: the platform keeps no commit history, and accepting what production refuses
+        would hide that mistake from the lab."""
+        if message:
+            raise NotImplementedError(f"{self.hostname}: commit messages are not supported on this platform")
         if self._candidate is None:
             raise CommitError(f"{self.hostname}: no candidate loaded")
         if revert_in is not None and revert_in < 1:
             raise CommitError(f"{self.hostname}: revert_in must be at least 1 second, not {revert_in}")
         try:
-            result = self._helper("commit", *([str(revert_in)] if revert_in is not None else []))
+            timer = [str(revert_in)] if revert_in is not None else []
+            result = self._helper_step("commit", *timer, check=True)
         except ConnectionException as exc:
             raise CommitError(
                 f"{self.hostname}: session lost during commit; the device either finishes it on its own "
@@ -241,7 +275,7 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         self._candidate = None
 
     def confirm_commit(self) -> None:
-        result = self._helper("confirm")
+        result = self._helper_step("confirm", check=True)
         if not result.ok:
             raise CommitConfirmException(f"{self.hostname}: {result.message}")
 
@@ -250,12 +284,13 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
         return self._helper("pending").ok
 
     def discard_config(self) -> None:
-        self._helper("discard")
+        self._helper_step("discard", check=True)
         self._candidate = None
 
     def rollback(self) -> None:
-        """Restore the configuration saved by the last commit (also ends a pending revert timer)."""
-        result = self._helper("rollback")
+        """Restore the configuration saved by the last commit, then end a pending revert timer;
+        refused while another session's commit waits for confirmation."""
+        result = self._helper_step("rollback", check=True)
         if not result.ok:
             raise CommitError(f"{self.hostname}: {result.message}")
 

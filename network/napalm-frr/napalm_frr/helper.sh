@@ -3,17 +3,23 @@
 # so that a lost SSH session can never leave a half-applied change and a revert timer outlives it.
 # The driver uploads this file to $STATE/helper and calls it through sudo.
 #
-#   helper stage DIR          take DIR as the candidate (see "A configuration directory"), validate it
-#   helper commit [SECONDS]   save the rollback point, apply the candidate; with SECONDS arm a revert
-#   helper confirm            disarm the revert timer
-#   helper rollback           apply the rollback point (disarms a pending revert)
-#   helper revert TOKEN       (the timer) roll back if the commit TOKEN is still unconfirmed
-#   helper discard            drop the candidate
-#   helper pending            exit 0 while a commit waits for confirmation
+#   helper stage SESSION DIR        take DIR as SESSION's candidate (see "A configuration directory"), validate it
+#   helper commit SESSION [SECONDS] save the rollback point, apply SESSION's candidate; with SECONDS arm a revert
+#   helper confirm SESSION          disarm the revert timer of SESSION's commit
+#   helper rollback SESSION         apply the rollback point, then disarm a pending revert
+#   helper revert TOKEN             (the timer) roll back if the commit TOKEN is still unconfirmed
+#   helper discard SESSION          drop SESSION's candidate
+#   helper pending                  exit 0 while a commit waits for confirmation (its owner on stdout)
 #
 # Exit status 0 = done; 1 = refused or failed (the device's own words on stderr).
 #
-# A configuration directory (the candidate, the rollback point) holds `interfaces`, `frr.conf` and
+# Each driver session (SESSION, a random id) has its own candidate in $STATE/candidates/SESSION, so a
+# plan or drift never touches the candidate of an apply in flight. A commit armed with SECONDS is the
+# device's change lock: $STATE/pending names its session and deadline, and until it is confirmed,
+# rolled back by that session or reverted by its timer, every other session's commit, confirm and
+# rollback is refused -- whichever checkout or machine it comes from.
+#
+# A configuration directory (a candidate, the rollback point) holds `interfaces`, `frr.conf` and
 # `files.list`: one line "N<TAB>PATH" per further whole file, its content in files/N; a missing
 # files/N means PATH did not exist (in a rollback point) and is removed when that point is applied.
 # $STATE/managed.list is the files.list of the configuration applied last. $STATE/pristine/ keeps each
@@ -22,7 +28,7 @@
 # their defaults.
 set -u
 STATE=/var/lib/napalm-frr
-CAND=$STATE/candidate
+CANDIDATES=$STATE/candidates
 ROLLBACK=$STATE/rollback
 PENDING=$STATE/pending
 LOG=$STATE/last.log
@@ -52,7 +58,6 @@ log_tail() {
 apply_dir() {
     dir=$1
     how=${2:-reload}
-    : >"$LOG"
     install -m 644 "$dir/interfaces" /etc/network/interfaces.napalm-frr &&
         mv /etc/network/interfaces.napalm-frr /etc/network/interfaces || return 1
     echo "== ifreload -a" >>"$LOG"
@@ -107,9 +112,42 @@ apply_dir() {
     return 0
 }
 
+# Bring the device to the configuration in DIR and make sure FRR runs it. A reload that fails, or
+# that leaves a daemon dead without saying so (see apply_dir), falls back to a full restart from the
+# restored file, tried twice: a restore is the last line of defence and must not give up on one error.
+restore() {
+    dir=$1
+    if [ "${2:-reload}" = reload ]; then
+        apply_dir "$dir" reload && frr_running && return 0
+        echo "== the reload did not take: restarting FRR from the restored file" >>"$LOG"
+    fi
+    apply_dir "$dir" restart && frr_running && return 0
+    echo "== the restart failed: once more" >>"$LOG"
+    apply_dir "$dir" restart && frr_running
+}
+
+frr_running() {
+    echo "== frrinit.sh status" >>"$LOG"
+    /usr/lib/frr/frrinit.sh status >>"$LOG" 2>&1 9>&-
+}
+
+# pending = "PID TOKEN SESSION DEADLINE" of the armed revert timer.
+read_pending() {
+    pid="" token="" owner="" deadline=""
+    [ -f "$PENDING" ] && read -r pid token owner deadline <"$PENDING"
+}
+
+# Refuse SESSION when another session's commit waits for confirmation: that change holds the device.
+owner_only() {
+    read_pending
+    [ -z "$token" ] || [ "$owner" = "$1" ] ||
+        fail "another change holds this device: commit of session $owner waits for confirmation" \
+            "(it reverts by itself at $(date -u -d "@$deadline" +%FT%TZ 2>/dev/null || echo "$deadline"))"
+}
+
 disarm() {
-    if [ -f "$PENDING" ]; then
-        read -r pid _token <"$PENDING"
+    read_pending
+    if [ -n "$pid" ]; then
         # The timer leads its own process group (setsid): end the sleep with it.
         kill -TERM -- "-$pid" 2>/dev/null
         rm -f "$PENDING"
@@ -121,7 +159,7 @@ validate_frr() {
 }
 
 cmd_stage() {
-    src=$1
+    src=$2
     # The driver's upload directory: ours to remove once read, whatever the outcome.
     trap 'rm -rf "$src"' EXIT
     [ -f "$src/interfaces" ] && [ -f "$src/frr.conf" ] && [ -f "$src/files.list" ] ||
@@ -140,6 +178,8 @@ cmd_stage() {
             ;;
         esac
     done <"$src/files.list"
+    # Candidates of sessions that ended without discarding: gone after a day.
+    find "$CANDIDATES" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null
     rm -rf "$CAND.new"
     mkdir -p "$CAND.new"
     cp -R "$src/." "$CAND.new/"
@@ -148,10 +188,13 @@ cmd_stage() {
 }
 
 cmd_commit() {
-    revert_in=${1:-}
-    [ -f "$PENDING" ] && fail "a commit is waiting for confirmation: confirm it or roll back first"
+    revert_in=${3:-}
+    owner_only "$2"
+    [ -z "$token" ] || fail "a commit is waiting for confirmation: confirm it or roll back first"
+    case $revert_in in '' | *[!0-9]*) [ -z "$revert_in" ] || fail "commit: SECONDS must be a number" ;; esac
     # Staging validated the candidate, and only root can change it since.
     [ -f "$CAND/interfaces" ] && [ -f "$CAND/frr.conf" ] || fail "no candidate loaded"
+    : >"$LOG"
     rm -rf "$ROLLBACK.new"
     mkdir -p "$ROLLBACK.new/files"
     cp /etc/network/interfaces "$ROLLBACK.new/interfaces" || fail "cannot save /etc/network/interfaces"
@@ -170,7 +213,8 @@ cmd_commit() {
         echo "applying the candidate failed; restoring the rollback point:" >&2
         log_tail
         cp "$LOG" "$STATE/failed.log"
-        apply_dir "$ROLLBACK" restart || fail "RESTORE FAILED too; device state is uncertain: $(tail -n 10 "$LOG")"
+        : >"$LOG"
+        restore "$ROLLBACK" restart || fail "RESTORE FAILED too; device state is uncertain: $(tail -n 10 "$LOG")"
         fail "the device is back at the rollback point"
     fi
     rm -rf "$CAND"
@@ -178,44 +222,74 @@ cmd_commit() {
         token=$(date +%s%N)
         # Close the lock descriptor in the timer, or it would hold the lock while it sleeps.
         setsid sh -c "sleep $revert_in; exec $STATE/helper revert $token" </dev/null >/dev/null 2>&1 9>&- &
-        echo "$! $token" >"$PENDING"
+        echo "$! $token $2 $(($(date +%s) + revert_in))" >"$PENDING"
     fi
 }
 
-cmd_rollback() {
-    [ -f "$ROLLBACK/interfaces" ] && [ -f "$ROLLBACK/frr.conf" ] || fail "no rollback point saved on this device"
+cmd_confirm() {
+    owner_only "$2"
+    [ -n "$token" ] || fail "no commit is waiting for confirmation"
     disarm
-    apply_dir "$ROLLBACK" || { log_tail; fail "rollback failed"; }
 }
 
-cmd_revert() {
-    [ -f "$PENDING" ] || exit 0
-    read -r _pid token <"$PENDING"
-    [ "$token" = "$1" ] || exit 0
-    apply_dir "$ROLLBACK"
-    echo "reverted unconfirmed commit $1 at $(date -u +%FT%TZ)" >>"$LOG"
-    # Only now: has_pending_commit reads this file without the lock, so it must outlast the revert.
-    rm -f "$PENDING"
+# Disarm only once the rollback point is back: if the restore fails, the timer (or the next call,
+# see below) tries again instead of leaving the device at a commit nobody confirmed.
+cmd_rollback() {
+    owner_only "$2"
+    [ -f "$ROLLBACK/interfaces" ] && [ -f "$ROLLBACK/frr.conf" ] || fail "no rollback point saved on this device"
+    : >"$LOG"
+    restore "$ROLLBACK" || { log_tail; fail "rollback failed: the device is not at its rollback point"; }
+    disarm
+}
+
+# The timer's revert, and the revert of a commit whose timer is gone: $PENDING goes only once the
+# rollback point is back (has_pending_commit reads it without the lock, so it must outlast the revert);
+# after a failed restore it stays, and the next call that reaches the helper tries again.
+revert_pending() {
+    : >"$LOG"
+    if restore "$ROLLBACK"; then
+        echo "reverted unconfirmed commit $token $1 at $(date -u +%FT%TZ)" >>"$LOG"
+        rm -f "$PENDING"
+    else
+        echo "REVERT FAILED for unconfirmed commit $token $1 at $(date -u +%FT%TZ); retried at the next call" >>"$LOG"
+        cp "$LOG" "$STATE/failed.log"
+        return 1
+    fi
+}
+
+valid_session() {
+    case ${1:-} in '' | *[!0-9a-f]*) fail "${2:-}: SESSION must be a hexadecimal id" ;; esac
 }
 
 # A revert timer does not outlive the device (a restart, say): an unconfirmed commit whose timer is
 # gone is reverted now, as the timer would have done. The timer's command line carries its token.
-if [ -f "$PENDING" ] && [ "${1:-}" != revert ]; then
-    read -r pid token <"$PENDING"
-    if ! grep -qsF "$token" "/proc/$pid/cmdline"; then
-        apply_dir "$ROLLBACK"
-        echo "reverted unconfirmed commit $token: its revert timer was gone" >>"$LOG"
-        rm -f "$PENDING"
-    fi
+read_pending
+if [ -n "$token" ] && [ "${1:-}" != revert ] && ! grep -qsF "$token" "/proc/$pid/cmdline"; then
+    revert_pending "(its revert timer was gone)" ||
+        fail "an unconfirmed commit whose revert timer was gone could not be reverted: $(tail -n 10 "$LOG")"
 fi
 
 case ${1:-} in
-stage) cmd_stage "$2" ;;
-commit) cmd_commit "${2:-}" ;;
-confirm) [ -f "$PENDING" ] || fail "no commit is waiting for confirmation"; disarm ;;
-rollback) cmd_rollback ;;
-revert) cmd_revert "$2" ;;
+stage | commit | confirm | rollback | discard)
+    valid_session "${2:-}" "$1"
+    CAND=$CANDIDATES/$2
+    ;;
+esac
+case ${1:-} in
+stage) cmd_stage "$@" ;;
+commit) cmd_commit "$@" ;;
+confirm) cmd_confirm "$@" ;;
+rollback) cmd_rollback "$@" ;;
+revert)
+    read_pending
+    [ -n "$token" ] && [ "$token" = "${2:-}" ] || exit 0
+    revert_pending "(not confirmed in time)" || exit 1
+    ;;
 discard) rm -rf "$CAND" ;;
-pending) [ -f "$PENDING" ] ;;
-*) fail "usage: helper stage DIR | commit [SECONDS] | confirm | rollback | revert TOKEN | discard | pending" ;;
+pending)
+    read_pending
+    [ -n "$token" ] || exit 1
+    echo "$owner"
+    ;;
+*) fail "usage: helper stage SESSION DIR | commit SESSION [SECONDS] | confirm SESSION | rollback SESSION | revert TOKEN | discard SESSION | pending" ;;
 esac
