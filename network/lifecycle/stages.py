@@ -12,6 +12,7 @@ from nornir.core.task import AggregatedResult, MultiResult, Task
 
 from fundament.console import Step, progress
 from network.lifecycle import tasks
+from network.lifecycle.interrupt import Interrupt, interruptible
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from network.lifecycle.scrub import scrub
 
@@ -46,11 +47,25 @@ class _Progress:
         pass
 
 
-def _run(nr: Nornir, title: str, step: Callable[..., Any], **kwargs: Any) -> dict[str, Any]:
-    """Run `step` on every host of `nr` with a progress display; per host its result value."""
+def _run(
+    nr: Nornir, title: str, step: Callable[..., Any], stop: Interrupt | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    """Run `step` on every host of `nr` with a progress display; per host its result value.
+
+    With `stop`, a device whose turn comes after a stop was asked for is not started (its outcome
+    says so); without, every device runs (a revert must finish whatever arrives meanwhile).
+    """
     with progress(title, total=len(nr.inventory.hosts)) as shown:
         results = nr.with_processors([_Progress(shown)]).run(
-            task=tasks.guarded, step=step, name=title, raise_on_error=False, **kwargs
+            # on_failed: the hosts are chosen by the caller; one that failed a step before (a confirm
+            # that did not start) must still be reverted.
+            task=tasks.guarded,
+            step=step,
+            stop=stop,
+            name=title,
+            raise_on_error=False,
+            on_failed=True,
+            **kwargs,
         )
     return {name: multi[0].result for name, multi in results.items()}
 
@@ -66,67 +81,96 @@ def apply(
     post_checks: PostChecks,
     revert_in: int,
     policy: FailurePolicy = FailurePolicy.CONTINUE,
+    interrupt: Interrupt | None = None,
 ) -> list[DeviceOutcome]:
     """Commit everywhere with a revert armed, run the post-checks of all committed devices together, then
     confirm the devices whose checks pass and revert the others (or all, by policy).
 
     Checks run after every commit so that a session between two changed devices is judged with both ends
     changed, whatever the parallelism. A device that cannot be reached for the confirm reverts by itself.
+    SIGINT or SIGTERM at any phase stops the devices not yet started and reverts every device whose
+    commit went through (confirmed ones included), each outcome saying so.
     """
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    committed = _run(
-        nr,
-        "commit",
-        tasks.commit_candidate,
-        configs=configs,
-        revert_in=revert_in,
-        message=f"fundament apply {stamp}",
-    )
-    pending = {name: o for name, o in committed.items() if o.status is Status.PENDING}
-    final = {name: o for name, o in committed.items() if name not in pending}
-    if not pending:
-        return list(final.values())
-    try:
-        verdicts = post_checks(sorted(pending))
-    except KeyboardInterrupt:
-        # Interrupted while judging: put every committed device back now instead of on its timer.
-        reasons = dict.fromkeys(pending, "interrupted before the post-checks finished")
+    with interruptible(interrupt) as stop, stop.shield():
+        committed = _run(nr, "commit", tasks.commit_candidate, stop, configs=configs, revert_in=revert_in)
+        pending = {name: o for name, o in committed.items() if o.status is Status.PENDING}
+        final = {name: o for name, o in committed.items() if name not in pending}
+        if stop.stopped:
+            return _abandon(nr, stop, "the commit phase", final, pending)
+        if not pending:
+            return list(final.values())
+        try:
+            with stop.exposed():
+                verdicts = post_checks(sorted(pending))
+        except KeyboardInterrupt:
+            stop.signal = stop.signal or "SIGINT"
+            return _abandon(nr, stop, "the post-checks", final, pending)
+        except Exception as error:
+            verdicts = {
+                name: CheckVerdict(device=name, passed=False, summary=f"post-checks did not run: {error}")
+                for name in pending
+            }
+        verdicts = {name: verdicts.get(name, _missing(name)) for name in pending}
+        failed = {name for name in pending if not verdicts[name].passed}
+        if policy is FailurePolicy.ROLLBACK_ALL and (failed or any(o.failed for o in final.values())):
+            failed = set(pending)
         diffs = {name: found.diff for name, found in pending.items()}
-        interrupted = nr.filter(filter_func=lambda host: host.name in pending)
-        _run(interrupted, "revert", tasks.revert, diffs=diffs, reasons=reasons)
-        raise
-    except Exception as error:
-        verdicts = {
-            name: CheckVerdict(device=name, passed=False, summary=f"post-checks did not run: {error}")
+        reasons = {
+            name: "reverted by policy rollback-all: another device failed"
+            if name in failed and verdicts[name].passed
+            else verdicts[name].summary
             for name in pending
         }
-    failed = {name for name in pending if not verdicts.get(name, _missing(name)).passed}
-    if policy is FailurePolicy.ROLLBACK_ALL and (failed or any(o.failed for o in final.values())):
-        failed = set(pending)
-    diffs = {name: found.diff for name, found in pending.items()}
-    reasons = {}
-    for name in pending:
-        verdict = verdicts.get(name, _missing(name))
-        policy_revert = name in failed and verdict.passed
-        reasons[name] = (
-            "reverted by policy rollback-all: another device failed" if policy_revert else verdict.summary
-        )
-    for names, title, step in (
-        (failed, "revert", tasks.revert),
-        (set(pending) - failed, "confirm", tasks.confirm),
-    ):
-        if names:
-            chosen = nr.filter(filter_func=lambda host, names=names: host.name in names)
-            final.update(_run(chosen, title, step, diffs=diffs, reasons=reasons))
-    return [final[name] for name in sorted(final)]
+        passed = set(pending) - failed
+        if failed:
+            final.update(_on(nr, failed, "revert", tasks.revert, diffs=diffs, reasons=reasons))
+        if passed:
+            final.update(_on(nr, passed, "confirm", tasks.confirm, stop, diffs=diffs, reasons=reasons))
+        if stop.stopped:
+            # Confirmed or not yet, every device that passed its checks still carries this run's commit.
+            return _abandon(nr, stop, "the confirm phase", final, {name: pending[name] for name in passed})
+        return [final[name] for name in sorted(final)]
+
+
+def _on(
+    nr: Nornir,
+    names: set[str],
+    title: str,
+    step: Callable[..., Any],
+    stop: Interrupt | None = None,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """`_run` over the named hosts of `nr` only."""
+    chosen = nr.filter(filter_func=lambda host: host.name in names)
+    return _run(chosen, title, step, stop, **kwargs)
+
+
+def _abandon(
+    nr: Nornir,
+    stop: Interrupt,
+    phase: str,
+    final: dict[str, DeviceOutcome],
+    committed: dict[str, DeviceOutcome],
+) -> list[DeviceOutcome]:
+    """Revert every device in `committed` now (not on its timer); called shielded, so a signal meanwhile
+    does not stop it."""
+    reason = f"{stop.signal} during {phase}"
+    reasons = dict.fromkeys(committed, f"reverted: {reason}")
+    diffs = {name: found.diff for name, found in committed.items()}
+    outcomes = dict(final)
+    if committed:
+        outcomes.update(_on(nr, set(committed), "revert", tasks.revert, diffs=diffs, reasons=reasons))
+    return [outcomes[name] for name in sorted(outcomes)]
 
 
 def _missing(name: str) -> CheckVerdict:
     return CheckVerdict(device=name, passed=False, summary="no post-check verdict for this device")
 
 
-def rollback(nr: Nornir) -> list[DeviceOutcome]:
-    return list(_run(nr, "rollback", tasks.rollback).values())
+def rollback(nr: Nornir, interrupt: Interrupt | None = None) -> list[DeviceOutcome]:
+    """Back to the previous committed config; SIGINT or SIGTERM stops the devices not yet started."""
+    with interruptible(interrupt) as stop, stop.shield():
+        return list(_run(nr, "rollback", tasks.rollback, stop).values())
 
 
 def backup(nr: Nornir, folder: Path, secrets: list[str]) -> list[DeviceOutcome]:

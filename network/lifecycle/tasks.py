@@ -5,6 +5,7 @@ from typing import Any
 from napalm.base.base import NetworkDriver
 from nornir.core.task import Result, Task
 
+from network.lifecycle.interrupt import Interrupt
 from network.lifecycle.outcome import DeviceOutcome, Status
 
 
@@ -37,8 +38,13 @@ def outcome(task: Task, status: Status, diff: str = "", message: str = "") -> Re
     )
 
 
-def guarded(task: Task, step: Any, **kwargs: Any) -> Result:
-    """Run a step; any device failure becomes a FAILED outcome with its reason instead of a traceback."""
+def guarded(task: Task, step: Any, stop: Interrupt | None = None, **kwargs: Any) -> Result:
+    """Run a step; any device failure becomes a FAILED outcome with its reason instead of a traceback.
+
+    A device whose turn comes after `stop` was asked for is not started: nothing is changed on it.
+    """
+    if stop is not None and stop.stopped:
+        return outcome(task, Status.FAILED, message=f"not changed: {stop.signal} arrived before its turn")
     try:
         result: Result = step(task, **kwargs)
     except DeviceError as error:
@@ -59,7 +65,7 @@ def diff_candidate(task: Task, configs: dict[str, str]) -> Result:
     return outcome(task, Status.PENDING if diff else Status.UNCHANGED, diff=diff)
 
 
-def commit_candidate(task: Task, configs: dict[str, str], revert_in: int, message: str) -> Result:
+def commit_candidate(task: Task, configs: dict[str, str], revert_in: int) -> Result:
     """Replace-commit with an automatic revert armed on the device; nothing is confirmed here."""
     device = driver(task)
     device.load_replace_candidate(config=configs[task.host.name])
@@ -67,7 +73,7 @@ def commit_candidate(task: Task, configs: dict[str, str], revert_in: int, messag
     if not diff:
         device.discard_config()
         return outcome(task, Status.UNCHANGED)
-    device.commit_config(message=message, revert_in=revert_in)
+    device.commit_config(revert_in=revert_in)
     return outcome(
         task, Status.PENDING, diff=diff, message=f"committed; reverts in {revert_in} s unless confirmed"
     )
