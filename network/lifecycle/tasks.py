@@ -98,3 +98,17 @@ def rollback(task: Task) -> Result:
 def running_config(task: Task) -> Result:
     config = driver(task).get_config(retrieve="running")["running"]
     return Result(host=task.host, result=config)
+
+
+def settled_config(task: Task) -> Result:
+    """The running config, or a PENDING outcome while a commit waits for confirmation (it may revert)."""
+    device = driver(task)
+    if device.has_pending_commit():
+        return outcome(
+            task,
+            Status.PENDING,
+            message="a commit is waiting for confirmation and may yet revert: run again once it is "
+            "confirmed or reverted (its revert timer ends it)",
+        )
+    config = device.get_config(retrieve="running")["running"]
+    return Result(host=task.host, result=config)

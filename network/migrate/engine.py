@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from nornir.core import Nornir
 from pydantic import BaseModel
 
 from inventory.migrations import MigrationFile
 from inventory.model import Design
 from network.intended import Intent
 from network.lifecycle import stages, tasks
+from network.lifecycle.interrupt import Interrupt, Interrupted, interruptible
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from network.migrate.state import features, read_record
 from network.migrate.steps import State, Step
@@ -46,11 +48,19 @@ class Migrator:
         """The config of `device` with exactly `applied` migrations, and its record; secrets as markers."""
         return self.intent.config(device, platform_for(self.design, self.target, device), applied)
 
+    def nornir(self, devices: Sequence[str]) -> Nornir:
+        """A Nornir over `devices` of the target."""
+        return nornir_for(self.design, self.target, list(devices), self.workers)
+
     def read_state(self, devices: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], list[DeviceOutcome]]:
-        """The applied migrations per device, read from each device's running config."""
-        nr = nornir_for(self.design, self.target, list(devices), self.workers)
+        """The applied migrations per device, read from each device's running config.
+
+        A device with a commit waiting for confirmation has no settled record: the commit may yet be
+        reverted by its timer. It is returned among the failures, with status PENDING, not as applied.
+        """
+        nr = self.nornir(devices)
         try:
-            results = nr.run(task=tasks.guarded, step=tasks.running_config, name="read state")
+            results = nr.run(task=tasks.guarded, step=tasks.settled_config, name="read state")
         finally:
             nr.close_connections(on_failed=True)
         state: dict[str, tuple[str, ...]] = {}
@@ -106,16 +116,36 @@ def run(
     approve: Callable[[Step], Approval],
     report: Callable[[StepResult], None],
 ) -> list[StepResult]:
-    """Carry out `steps` in order, stopping at the first that does not finish; `state` is kept current."""
+    """Carry out `steps` in order, stopping at the first that does not finish; `state` is kept current.
+
+    SIGINT or SIGTERM stops the run: during a wave's change, that wave's committed devices are reverted
+    (stages.apply); before or between changes (pre-checks, pauses), nothing is left to undo.
+    """
     results: list[StepResult] = []
-    for number, step in enumerate(steps):
-        result = _run_step(migrator, step, state)
-        results.append(result)
-        report(result)
-        if result.status is not StepStatus.DONE:
-            break
-        if number + 1 < len(steps) and not _pause(step, approve, report, results):
-            break
+    with interruptible() as interrupt:
+        for number, step in enumerate(steps):
+            try:
+                result = _run_step(migrator, step, state, interrupt)
+            except Interrupted as stopped:
+                result = StepResult(
+                    step=step.title,
+                    status=StepStatus.BLOCKED,
+                    message=f"{stopped}: stopped before any change",
+                )
+            results.append(result)
+            report(result)
+            if result.status is not StepStatus.DONE:
+                break
+            try:
+                if number + 1 < len(steps) and not _pause(step, approve, report, results):
+                    break
+            except Interrupted as stopped:
+                blocked = StepResult(
+                    step=f"after {step.title}", status=StepStatus.BLOCKED, message=f"{stopped}"
+                )
+                results.append(blocked)
+                report(blocked)
+                break
     return results
 
 
@@ -139,7 +169,9 @@ def _pause(
     return True
 
 
-def _run_step(migrator: Migrator, step: Step, state: dict[str, tuple[str, ...]]) -> StepResult:
+def _run_step(
+    migrator: Migrator, step: Step, state: dict[str, tuple[str, ...]], interrupt: Interrupt
+) -> StepResult:
     migration = step.migration.migration
     pre = migrator.judge(state, step.devices, migration.pre_checks.tags)
     refused = [verdict for verdict in pre.values() if not verdict.passed]
@@ -158,11 +190,18 @@ def _run_step(migrator: Migrator, step: Step, state: dict[str, tuple[str, ...]])
 
     # A canary proves the wave as a whole: if one canary device fails, every canary device goes back.
     policy = FailurePolicy.ROLLBACK_ALL if step.canary else FailurePolicy.CONTINUE
-    nr = nornir_for(migrator.design, migrator.target, list(step.devices), migrator.workers)
+    nr = migrator.nornir(step.devices)
     try:
-        outcomes = stages.apply(nr, configs, checks, migrator.revert_in, policy)
+        outcomes = stages.apply(nr, configs, checks, migrator.revert_in, policy, interrupt)
     finally:
         nr.close_connections(on_failed=True)
+    if interrupt.stopped:
+        return StepResult(
+            step=step.title,
+            status=StepStatus.HALTED,
+            devices=outcomes,
+            message=f"{interrupt.signal}: every device this wave committed is reverted; the run stops here",
+        )
     for outcome in outcomes:
         if outcome.status in (Status.APPLIED, Status.UNCHANGED):
             state[outcome.device] = after[outcome.device]

@@ -15,10 +15,12 @@ import sys
 import threading
 import time
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any, Literal
 
+import pytest
 from napalm.base import NetworkDriver
 from napalm.base.exceptions import CommitError, ConnectionClosedException
 from nornir.core import Nornir
@@ -27,6 +29,22 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 from nornir.plugins.runners import ThreadedRunner
 
 PLATFORM = "fault"
+
+
+class StrayTerminationError(Exception):
+    """SIGTERM reached the test's own guard: nothing in the code under test handled it."""
+
+
+@pytest.fixture(autouse=True)
+def sigterm_guard() -> Iterator[None]:
+    """Without a handler of the code under test, SIGTERM would end the whole test run."""
+
+    def guard(signum: int, frame: FrameType | None) -> None:
+        raise StrayTerminationError
+
+    previous = signal.signal(signal.SIGTERM, guard)
+    yield
+    signal.signal(signal.SIGTERM, previous)
 
 
 @dataclass

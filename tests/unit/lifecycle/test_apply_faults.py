@@ -6,32 +6,16 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Callable, Iterator
-from types import FrameType
+from collections.abc import Callable
 
 import pytest
 
 from network.lifecycle import stages
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from tests.unit.lifecycle.faults import FakeDevice, Fault, error, fault_nornir, hang, lose_session, send
+from tests.unit.lifecycle.faults import sigterm_guard as sigterm_guard
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM]
-
-
-class StrayTermination(Exception):
-    """SIGTERM reached the test's own guard: nothing in the code under test handled it."""
-
-
-@pytest.fixture(autouse=True)
-def sigterm_guard() -> Iterator[None]:
-    """Without a handler of the code under test, SIGTERM would end the whole test run."""
-
-    def guard(signum: int, frame: FrameType | None) -> None:
-        raise StrayTermination
-
-    previous = signal.signal(signal.SIGTERM, guard)
-    yield
-    signal.signal(signal.SIGTERM, previous)
 
 
 def fleet(*names: str) -> dict[str, FakeDevice]:
@@ -42,7 +26,9 @@ def intended(devices: dict[str, FakeDevice]) -> dict[str, str]:
     return {name: f"hostname {name}\nnew\n" for name in devices}
 
 
-def checks(failing: set[str] = frozenset(), action: Callable[[], None] | None = None) -> stages.PostChecks:
+def checks(
+    failing: frozenset[str] | set[str] = frozenset(), action: Callable[[], None] | None = None
+) -> stages.PostChecks:
     def run(names: list[str]) -> dict[str, CheckVerdict]:
         if action is not None:
             action()

@@ -1,0 +1,134 @@
+"""The migration engine through the real Nornir over fault-injecting devices: a pending commit is not
+"applied", a failing canary stops the run, and a signal stops it with nothing left half-done."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from nornir.core import Nornir
+
+from fundament.paths import REPO_ROOT
+from inventory import load_design
+from inventory.migrations import load_migrations
+from network.lifecycle.outcome import CheckVerdict, Status
+from network.migrate.engine import Approval, Migrator, StepResult, StepStatus, run
+from network.migrate.state import read_record
+from network.migrate.steps import State, Step, steps_up
+from tests.unit.lifecycle.faults import FakeDevice, Fault, fault_nornir, send
+from tests.unit.lifecycle.faults import sigterm_guard as sigterm_guard
+
+DESIGN = load_design(REPO_ROOT / "inventory" / "design")
+MIGRATIONS = load_migrations(REPO_ROOT / "migrations", DESIGN)
+FIRST = MIGRATIONS[0].id
+
+
+@dataclass(frozen=True)
+class FaultMigrator(Migrator):
+    """The real engine; devices are FakeDevices; post-checks (judging a state where the device has the
+    first migration) fail on `failing` devices and call `on_judge`; pre-checks pass."""
+
+    devices: dict[str, FakeDevice] = field(default_factory=dict)
+    failing: frozenset[str] = frozenset()
+    on_judge: Callable[[], None] | None = None
+
+    def nornir(self, devices: Sequence[str]) -> Nornir:
+        return fault_nornir([self.devices[name] for name in devices], workers=1)
+
+    def judge(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> dict[str, CheckVerdict]:
+        post = any(FIRST in state.get(name, ()) for name in devices)
+        if post and self.on_judge is not None:
+            self.on_judge()
+        return {
+            name: CheckVerdict(device=name, passed=not post or name not in self.failing, summary=f"{name}")
+            for name in devices
+        }
+
+
+@pytest.fixture(autouse=True)
+def secrets(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("FUNDAMENT_NETBEHEER_PASSWORD", "FUNDAMENT_NOC_PASSWORD", "FUNDAMENT_TACACS_KEY"):
+        monkeypatch.setenv(name, f"test-value-of-{name.lower()}")
+    yield
+
+
+def migrator(**kwargs: Any) -> FaultMigrator:
+    devices = {d.name: FakeDevice(d.name, running=f"hostname {d.name}\n") for d in DESIGN.devices}
+    return FaultMigrator(design=DESIGN, migrations=MIGRATIONS, devices=devices, **kwargs)
+
+
+def go(m: FaultMigrator, steps: list[Step]) -> list[StepResult]:
+    return run(m, steps, {}, lambda step: Approval.GO, lambda result: None)
+
+
+def first_migration(state: State | None = None) -> list[Step]:
+    return steps_up(MIGRATIONS, state or {}, to=FIRST)
+
+
+def test_a_device_with_a_pending_commit_is_not_read_as_applied() -> None:
+    m = migrator()
+    leaf1 = m.devices["leaf1"]
+    leaf1.running = m.intended("leaf1", (FIRST,))
+    leaf1.pending = True
+    state, unsettled = m.read_state(["leaf1", "spine1"])
+    assert FIRST in read_record(leaf1.running)
+    assert "leaf1" not in state
+    assert [(o.device, o.status) for o in unsettled] == [("leaf1", Status.PENDING)]
+    assert "waiting for confirmation" in unsettled[0].message
+    assert state["spine1"] == ()
+
+
+def test_a_confirmed_device_is_read_as_applied() -> None:
+    m = migrator()
+    m.devices["leaf1"].running = m.intended("leaf1", (FIRST,))
+    state, unsettled = m.read_state(["leaf1"])
+    assert (state, unsettled) == ({"leaf1": (FIRST,)}, [])
+
+
+def test_every_wave_goes_up_and_every_device_is_confirmed_with_its_record() -> None:
+    m = migrator()
+    results = go(m, first_migration())
+    assert [r.status for r in results] == [StepStatus.DONE] * len(results)
+    for name in MIGRATIONS[0].devices:
+        assert read_record(m.devices[name].running) == (FIRST,)
+        assert not m.devices[name].pending
+
+
+def test_a_failing_canary_is_reverted_and_later_waves_are_untouched() -> None:
+    m = migrator(failing=frozenset({"leaf1"}))
+    results = go(m, first_migration())
+    assert [r.status for r in results] == [StepStatus.HALTED]
+    assert "canary failed on leaf1" in results[0].message
+    for device in m.devices.values():
+        assert device.running == f"hostname {device.name}\n"
+        assert not device.pending
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_a_waves_checks_reverts_it_and_stops_the_run(signum: signal.Signals) -> None:
+    m = migrator(on_judge=send(signum))
+    results = go(m, first_migration())
+    assert [r.status for r in results] == [StepStatus.HALTED]
+    assert results[0].message.startswith(f"{signum.name}: every device this wave committed is reverted")
+    assert {o.status for o in results[0].devices} == {Status.REVERTED}
+    for device in m.devices.values():
+        assert device.running == f"hostname {device.name}\n"
+        assert not device.pending
+
+
+def test_a_signal_during_a_commit_stops_the_wave_and_the_run() -> None:
+    m = migrator()
+    canary = first_migration()[0]
+    second = first_migration()[1]
+    first_of_wave = m.devices[second.devices[0]]
+    first_of_wave.faults["commit_config"] = Fault(send(signal.SIGINT), when="after")
+    results = go(m, first_migration())
+    assert [r.status for r in results] == [StepStatus.DONE, StepStatus.HALTED]
+    assert read_record(m.devices[canary.devices[0]].running) == (FIRST,)
+    for name in second.devices:
+        assert m.devices[name].running == f"hostname {name}\n"
+        assert not m.devices[name].pending
+        assert "commit_config" not in m.devices[name].steps or name == first_of_wave.name
