@@ -167,9 +167,9 @@ def _missing(name: str) -> CheckVerdict:
     return CheckVerdict(device=name, passed=False, summary="no post-check verdict for this device")
 
 
-def rollback(nr: Nornir, interrupt: Interrupt | None = None) -> list[DeviceOutcome]:
+def rollback(nr: Nornir) -> list[DeviceOutcome]:
     """Back to the previous committed config; SIGINT or SIGTERM stops the devices not yet started."""
-    with interruptible(interrupt) as stop, stop.shield():
+    with interruptible() as stop, stop.shield():
         return list(_run(nr, "rollback", tasks.rollback, stop).values())
 
 

@@ -263,3 +263,40 @@ def test_the_signal_handlers_in_place_before_a_run_are_back_after_it() -> None:
     before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     apply(fleet("a"), checks())
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+def test_a_keyboard_interrupt_without_a_signal_handler_reverts_as_sigint() -> None:
+    """From a thread other than the main one no handler is installed; Ctrl-C still reverts."""
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    devices = fleet("a")
+    outcomes = apply(devices, checks(action=interrupted))
+    assert outcomes["a"].message == "reverted: SIGINT during the post-checks"
+    assert_old(devices["a"])
+
+
+def test_the_console_says_per_device_what_each_phase_did(capsys: pytest.CaptureFixture[str]) -> None:
+    devices = fleet("a", "b")
+    apply(devices, checks(failing={"b"}))
+    shown = capsys.readouterr().err
+    for line in ("commit: a pending", "commit: b pending", "revert: b reverted", "confirm: a applied"):
+        assert line in shown
+
+
+def test_the_console_says_which_devices_an_interrupt_reverted(capsys: pytest.CaptureFixture[str]) -> None:
+    devices = fleet("a")
+    apply(devices, checks(action=send(signal.SIGINT)))
+    assert "revert: a reverted" in capsys.readouterr().err
+
+
+def test_the_console_says_per_device_what_rollback_did(capsys: pytest.CaptureFixture[str]) -> None:
+    devices = fleet("a")
+    devices["a"].rollback_point = "hostname a\nolder\n"
+    nr = fault_nornir(list(devices.values()))
+    try:
+        stages.rollback(nr)
+    finally:
+        nr.close_connections(on_failed=True)
+    assert "rollback: a rolled-back" in capsys.readouterr().err

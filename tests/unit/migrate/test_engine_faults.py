@@ -34,6 +34,7 @@ class FaultMigrator(Migrator):
     devices: dict[str, FakeDevice] = field(default_factory=dict)
     failing: frozenset[str] = frozenset()
     on_judge: Callable[[], None] | None = None
+    on_pre_checks: Callable[[], None] | None = None
 
     def nornir(self, devices: Sequence[str]) -> Nornir:
         return fault_nornir([self.devices[name] for name in devices], workers=1)
@@ -42,6 +43,8 @@ class FaultMigrator(Migrator):
         post = any(FIRST in state.get(name, ()) for name in devices)
         if post and self.on_judge is not None:
             self.on_judge()
+        if not post and self.on_pre_checks is not None:
+            self.on_pre_checks()
         return {
             name: CheckVerdict(device=name, passed=not post or name not in self.failing, summary=f"{name}")
             for name in devices
@@ -132,3 +135,12 @@ def test_a_signal_during_a_commit_stops_the_wave_and_the_run() -> None:
         assert m.devices[name].running == f"hostname {name}\n"
         assert not m.devices[name].pending
         assert "commit_config" not in m.devices[name].steps or name == first_of_wave.name
+
+
+def test_a_signal_during_pre_checks_stops_the_run_before_any_change() -> None:
+    m = migrator(on_pre_checks=send(signal.SIGTERM))
+    results = go(m, first_migration())
+    assert [(r.status, r.message) for r in results] == [
+        (StepStatus.BLOCKED, "SIGTERM: stopped before any change")
+    ]
+    assert not any("commit_config" in device.steps for device in m.devices.values())
