@@ -38,7 +38,15 @@ SAFETY_MODULES = [
 SAFETY_TESTS = ["tests/unit/lifecycle", "tests/unit/migrate", "tests/unit/napalm_frr"]
 EQUIVALENT = REPO / "ci" / "mutation-equivalent.yaml"
 # mutmut's meaning of a mutant's exit code (mutmut/stats.py); anything else is "suspicious".
-STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped", 36: "timeout"}
+STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+}
 STATUS.update(dict.fromkeys((-24, 24, 152, 255), "timeout"))
 
 
@@ -102,11 +110,14 @@ def diff(target: Path, name: str) -> str:
         text=True,
         check=False,
     )
-    return "\n".join(line for line in shown.stdout.splitlines() if line[:1] in "+-" and line[:3] not in "+++---")
+    changed = [line for line in shown.stdout.splitlines() if line[:2] in ("+ ", "- ")]
+    return "\n".join(changed)
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--module", action="append", choices=SAFETY_MODULES, help="mutate only these")
     parser.add_argument("--strict", action="store_true", help="exit 1 on a survivor not explained")
     parser.add_argument("--keep", action="store_true", help="keep the copy (mutmut browse/show there)")
@@ -121,7 +132,9 @@ def main(argv: list[str]) -> int:
         status = run_mutmut(target, log)
         found = results(target, modules)
         if status != 0 or not any(found.values()):
-            sys.stdout.write(log.read_text(errors="replace")[-3000:] + f"\nmutmut run failed (exit {status})\n")
+            sys.stdout.write(
+                log.read_text(errors="replace")[-3000:] + f"\nmutmut run failed (exit {status})\n"
+            )
             return 1
         unexplained = 0
         sys.stdout.write(f"{'module':45} {'mutants':>8} {'killed':>7} {'ratio':>7}  other\n")
@@ -129,9 +142,11 @@ def main(argv: list[str]) -> int:
             counts = Counter(statuses.values())
             judged = counts["killed"] + counts["survived"]
             ratio = f"{counts['killed'] / judged:.0%}" if judged else "-"
-            other = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "survived"))
+            other = ", ".join(
+                f"{n} {s}" for s, n in sorted(counts.items()) if s not in ("killed", "survived")
+            )
             sys.stdout.write(f"{module:45} {len(statuses):>8} {counts['killed']:>7} {ratio:>7}  {other}\n")
-        for module, statuses in found.items():
+        for statuses in found.values():
             for name in sorted(n for n, s in statuses.items() if s == "survived"):
                 reason = equivalent.get(name)
                 unexplained += reason is None

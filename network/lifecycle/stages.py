@@ -1,6 +1,7 @@
 """The lifecycle stages over a selection of devices, each a composition of the tasks in tasks.py."""
 
 import subprocess
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +83,7 @@ def apply(
     revert_in: int,
     policy: FailurePolicy = FailurePolicy.CONTINUE,
     interrupt: Interrupt | None = None,
+    check_budget: float = 0.0,
 ) -> list[DeviceOutcome]:
     """Commit everywhere with a revert armed, run the post-checks of all committed devices together, then
     confirm the devices whose checks pass and revert the others (or all, by policy).
@@ -90,21 +92,34 @@ def apply(
     changed, whatever the parallelism. A device that cannot be reached for the confirm reverts by itself.
     SIGINT or SIGTERM at any phase stops the devices not yet started and reverts every device whose
     commit went through (confirmed ones included), each outcome saying so.
+
+    `revert_in` bounds the whole change: the first device's timer runs from its commit, through the
+    other commits and the checks (which may take `check_budget` seconds), to its confirm. When the commit
+    phase leaves no more than `check_budget` of it, every commit is reverted now rather than confirmed
+    after its device may already have reverted by itself.
     """
     with interruptible(interrupt) as stop, stop.shield():
+        started = time.monotonic()
         committed = _run(nr, "commit", tasks.commit_candidate, stop, configs=configs, revert_in=revert_in)
+        took = time.monotonic() - started
         pending = {name: o for name, o in committed.items() if o.status is Status.PENDING}
         final = {name: o for name, o in committed.items() if name not in pending}
         if stop.stopped:
-            return _abandon(nr, stop, "the commit phase", final, pending)
+            return _revert_all(nr, f"{stop.signal} during the commit phase", final, pending)
         if not pending:
             return list(final.values())
+        if revert_in - took <= check_budget:
+            reason = (
+                f"the commit phase took {took:.0f} s of the {revert_in} s revert window, leaving less than "
+                f"the {check_budget:g} s the checks may take: raise --revert-in"
+            )
+            return _revert_all(nr, reason, final, pending)
         try:
             with stop.exposed():
                 verdicts = post_checks(sorted(pending))
         except KeyboardInterrupt:
             stop.signal = stop.signal or "SIGINT"
-            return _abandon(nr, stop, "the post-checks", final, pending)
+            return _revert_all(nr, f"{stop.signal} during the post-checks", final, pending)
         except Exception as error:
             verdicts = {
                 name: CheckVerdict(device=name, passed=False, summary=f"post-checks did not run: {error}")
@@ -128,7 +143,8 @@ def apply(
             final.update(_on(nr, passed, "confirm", tasks.confirm, stop, diffs=diffs, reasons=reasons))
         if stop.stopped:
             # Confirmed or not yet, every device that passed its checks still carries this run's commit.
-            return _abandon(nr, stop, "the confirm phase", final, {name: pending[name] for name in passed})
+            reason = f"{stop.signal} during the confirm phase"
+            return _revert_all(nr, reason, final, {name: pending[name] for name in passed})
         return [final[name] for name in sorted(final)]
 
 
@@ -145,16 +161,11 @@ def _on(
     return _run(chosen, title, step, stop, **kwargs)
 
 
-def _abandon(
-    nr: Nornir,
-    stop: Interrupt,
-    phase: str,
-    final: dict[str, DeviceOutcome],
-    committed: dict[str, DeviceOutcome],
+def _revert_all(
+    nr: Nornir, reason: str, final: dict[str, DeviceOutcome], committed: dict[str, DeviceOutcome]
 ) -> list[DeviceOutcome]:
     """Revert every device in `committed` now (not on its timer); called shielded, so a signal meanwhile
     does not stop it."""
-    reason = f"{stop.signal} during {phase}"
     reasons = dict.fromkeys(committed, f"reverted: {reason}")
     diffs = {name: found.diff for name, found in committed.items()}
     outcomes = dict(final)

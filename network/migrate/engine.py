@@ -192,7 +192,9 @@ def _run_step(
     policy = FailurePolicy.ROLLBACK_ALL if step.canary else FailurePolicy.CONTINUE
     nr = migrator.nornir(step.devices)
     try:
-        outcomes = stages.apply(nr, configs, checks, migrator.revert_in, policy, interrupt)
+        outcomes = stages.apply(
+            nr, configs, checks, migrator.revert_in, policy, interrupt, migrator.check_wait
+        )
     finally:
         nr.close_connections(on_failed=True)
     if interrupt.stopped:

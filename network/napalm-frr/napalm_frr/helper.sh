@@ -159,7 +159,7 @@ validate_frr() {
 }
 
 cmd_stage() {
-    src=$2
+    src=$3
     # The driver's upload directory: ours to remove once read, whatever the outcome.
     trap 'rm -rf "$src"' EXIT
     [ -f "$src/interfaces" ] && [ -f "$src/frr.conf" ] && [ -f "$src/files.list" ] ||

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -49,10 +50,14 @@ def apply(
     post_checks: stages.PostChecks,
     policy: FailurePolicy = FailurePolicy.CONTINUE,
     workers: int = 1,
+    revert_in: int = 300,
+    check_budget: float = 90.0,
 ) -> dict[str, DeviceOutcome]:
     nr = fault_nornir(list(devices.values()), workers)
     try:
-        return by_name(stages.apply(nr, intended(devices), post_checks, 300, policy))
+        return by_name(
+            stages.apply(nr, intended(devices), post_checks, revert_in, policy, None, check_budget)
+        )
     finally:
         nr.close_connections(on_failed=True)
 
@@ -300,3 +305,21 @@ def test_the_console_says_per_device_what_rollback_did(capsys: pytest.CaptureFix
     finally:
         nr.close_connections(on_failed=True)
     assert "rollback: a rolled-back" in capsys.readouterr().err
+
+
+def test_a_commit_phase_that_eats_the_revert_window_reverts_every_commit_instead_of_checking() -> None:
+    devices = fleet("a", "b")
+    devices["b"].faults["commit_config"] = Fault(lambda: time.sleep(1.2))
+    ran: list[str] = []
+    outcomes = apply(devices, checks(action=lambda: ran.append("checks")), revert_in=2, check_budget=1)
+    assert ran == []
+    for name, device in devices.items():
+        assert outcomes[name].status is Status.REVERTED
+        assert "the commit phase took 1 s of the 2 s revert window" in outcomes[name].message
+        assert_old(device)
+
+
+def test_a_commit_phase_within_the_revert_window_goes_on_to_the_checks() -> None:
+    devices = fleet("a")
+    outcomes = apply(devices, checks(), revert_in=3, check_budget=2)
+    assert outcomes["a"].status is Status.APPLIED
