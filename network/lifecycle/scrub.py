@@ -1,6 +1,12 @@
 """Remove secrets from device configs before they are stored or shown."""
 
 import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from fundament import secrets as vault
+from inventory.model.services import SecretRef
 
 MASK = "<removed>"
 
@@ -20,3 +26,46 @@ def scrub(config: str, secrets: list[str]) -> str:
     for value in sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True):
         cleaned = cleaned.replace(value, MASK)
     return cleaned
+
+
+# Secrets every target uses besides the design's own: the device logins.
+LOGIN_SECRETS = ("FUNDAMENT_LAB_PASSWORD", "FUNDAMENT_NET_PASSWORD")
+
+
+def secret_names(model: object) -> set[str]:
+    """Every secret a model refers to, found by walking it: a new secret field needs no list kept current."""
+    if isinstance(model, SecretRef):
+        return {model.secret}
+    if isinstance(model, BaseModel):
+        return secret_names([getattr(model, name) for name in type(model).model_fields])
+    if isinstance(model, dict):
+        return secret_names(list(model.values()))
+    if isinstance(model, list | tuple | set | frozenset):
+        return {name for item in model for name in secret_names(item)}
+    return set()
+
+
+def secret_values(names: Iterable[str]) -> list[str]:
+    """The values of those `names` that are set (the environment or the vault file)."""
+    found = []
+    for name in sorted(set(names)):
+        try:
+            found.append(vault.resolve(name).get_secret_value())
+        except vault.SecretNotFoundError:
+            continue
+    return found
+
+
+def hider(model: BaseModel) -> "Hide":
+    """The scrub for every output about `model`: its secrets, the logins', and secret-bearing lines."""
+    return Hide(secret_values(secret_names(model) | set(LOGIN_SECRETS)))
+
+
+class Hide:
+    """One scrub with a fixed set of secret values; call it on any text that leaves the process."""
+
+    def __init__(self, values: list[str]) -> None:
+        self._values = values
+
+    def __call__(self, text: str) -> str:
+        return scrub(text, self._values)

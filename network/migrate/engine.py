@@ -16,6 +16,7 @@ from network.intended import Intent
 from network.lifecycle import stages, tasks
 from network.lifecycle.interrupt import Interrupt, Interrupted, interruptible
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
+from network.lifecycle.scrub import Hide, hider
 from network.migrate.state import features, read_record
 from network.migrate.steps import State, Step
 from network.render import fill_secrets
@@ -36,9 +37,12 @@ class Migrator:
     revert_in: int = 300
     check_wait: float = 90.0
     intent: Intent = field(init=False)
+    hide: Hide = field(init=False)
+    """Every diff and message of a run goes through it: the design's secrets never reach an output."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "intent", Intent(self.design, self.migrations))
+        object.__setattr__(self, "hide", hider(self.design))
 
     @property
     def by_id(self) -> Mapping[str, MigrationFile]:
@@ -170,6 +174,17 @@ def _pause(
 
 
 def _run_step(
+    migrator: Migrator, step: Step, state: dict[str, tuple[str, ...]], interrupt: Interrupt
+) -> StepResult:
+    result = _carry_out(migrator, step, state, interrupt)
+    hide = migrator.hide
+    devices = [
+        o.model_copy(update={"diff": hide(o.diff), "message": hide(o.message)}) for o in result.devices
+    ]
+    return result.model_copy(update={"devices": devices, "message": hide(result.message)})
+
+
+def _carry_out(
     migrator: Migrator, step: Step, state: dict[str, tuple[str, ...]], interrupt: Interrupt
 ) -> StepResult:
     migration = step.migration.migration

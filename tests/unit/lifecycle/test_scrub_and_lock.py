@@ -58,3 +58,46 @@ def test_a_second_apply_on_the_same_inventory_is_refused(
     after.start()
     after.join(30)
     assert queue.get(timeout=5) == "acquired"
+
+
+def test_secret_names_are_found_by_walking_the_model_wherever_a_reference_sits() -> None:
+    from pydantic import BaseModel
+
+    from inventory.model.services import SecretRef
+    from network.lifecycle.scrub import secret_names
+
+    class Inner(BaseModel):
+        key: SecretRef
+        plain: str = "not a secret"
+
+    class Outer(BaseModel):
+        one: SecretRef
+        many: list[Inner]
+        by_name: dict[str, SecretRef]
+        maybe: SecretRef | None = None
+
+    model = Outer(
+        one=SecretRef(secret="A_ONE"),
+        many=[Inner(key=SecretRef(secret="B_LIST"))],
+        by_name={"x": SecretRef(secret="C_DICT")},
+    )
+    assert secret_names(model) == {"A_ONE", "B_LIST", "C_DICT"}
+
+
+def test_the_sample_designs_secrets_are_all_found() -> None:
+    from fundament.paths import REPO_ROOT
+    from inventory import load_design
+    from network.lifecycle.scrub import secret_names
+
+    found = secret_names(load_design(REPO_ROOT / "inventory" / "design"))
+    assert {"FUNDAMENT_NETBEHEER_PASSWORD", "FUNDAMENT_NOC_PASSWORD", "FUNDAMENT_TACACS_KEY"} <= found
+
+
+def test_hide_masks_every_value_it_was_given_and_secret_lines() -> None:
+    from network.lifecycle.scrub import Hide
+
+    hide = Hide(["s3cret-value"])
+    assert (
+        hide("+ password s3cret-value\n+description s3cret-value\n")
+        == f"+ password {MASK}\n+description {MASK}\n"
+    )

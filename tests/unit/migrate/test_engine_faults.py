@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,9 +17,12 @@ from fundament.paths import REPO_ROOT
 from inventory import load_design
 from inventory.migrations import load_migrations
 from network.lifecycle.outcome import CheckVerdict, Status
+from network.lifecycle.scrub import secret_names
 from network.migrate.engine import Approval, Migrator, StepResult, StepStatus, run
 from network.migrate.state import read_record
 from network.migrate.steps import State, Step, steps_up
+from network.render import fill_secrets
+from network.targets import Target
 from tests.unit.lifecycle.faults import FakeDevice, Fault, fault_nornir, send
 from tests.unit.lifecycle.faults import sigterm_guard as sigterm_guard
 
@@ -35,6 +40,9 @@ class FaultMigrator(Migrator):
     failing: frozenset[str] = frozenset()
     on_judge: Callable[[], None] | None = None
     on_pre_checks: Callable[[], None] | None = None
+
+    def intended_with_secrets(self, device: str, applied: tuple[str, ...]) -> str:
+        return fill_secrets(self.intended(device, applied))
 
     def nornir(self, devices: Sequence[str]) -> Nornir:
         return fault_nornir([self.devices[name] for name in devices], workers=1)
@@ -144,3 +152,15 @@ def test_a_signal_during_pre_checks_stops_the_run_before_any_change() -> None:
         (StepStatus.BLOCKED, "SIGTERM: stopped before any change")
     ]
     assert not any("commit_config" in device.steps for device in m.devices.values())
+
+
+def test_no_secret_of_the_design_reaches_a_step_result_diff_or_its_json() -> None:
+    """The production platform renders the TACACS key and local user secrets into the config."""
+    m = migrator(target=Target.PRODUCTION)
+    results = go(m, first_migration())
+    assert results and results[0].devices
+    dumped = json.dumps([r.model_dump(mode="json") for r in results])
+    assert "+" in dumped
+    for name in secret_names(DESIGN):
+        assert os.environ[name] not in dumped
+    assert os.environ["FUNDAMENT_TACACS_KEY"] in m.intended_with_secrets("leaf1", (FIRST,))
