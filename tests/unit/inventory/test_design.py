@@ -1,7 +1,6 @@
 """The sample design: loads clean, matches its golden dump, and its files carry the generated schema."""
 
 import json
-import os
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +10,7 @@ from typer.testing import CliRunner
 from fundament.app import app
 from inventory import load_design
 from inventory.schema import SCHEMA_FILE, schema_texts
+from tests.golden import assert_matches_golden
 from tests.unit.inventory.conftest import SAMPLE
 
 GOLDEN = Path(__file__).parent / "golden" / "sample-design.json"
@@ -21,10 +21,7 @@ def test_sample_design_matches_golden_dump() -> None:
         json.dumps(load_design(SAMPLE).model_dump(mode="json", by_alias=True), indent=1, sort_keys=True)
         + "\n"
     )
-    if os.environ.get("FUNDAMENT_UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(dumped)
-    assert dumped == GOLDEN.read_text(), "regenerate with FUNDAMENT_UPDATE_GOLDEN=1 after a deliberate change"
+    assert_matches_golden(dumped, GOLDEN)
 
 
 def test_layers_fill_devices_defaults_then_role_then_entry() -> None:

@@ -2,7 +2,6 @@
 
 import ipaddress
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from network.lab.topology import (
     render,
     topology,
 )
+from tests.golden import assert_matches_golden
 from tests.unit.lab.conftest import IMAGES, SAMPLE
 
 HERE = Path(__file__).parent
@@ -31,10 +31,7 @@ CLAB_SCHEMA = HERE / "data" / "clab-v0.79.0.schema.json"
 
 def test_sample_topology_matches_golden_file(design: Design) -> None:
     text = render(design, IMAGES)
-    if os.environ.get("FUNDAMENT_UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text)
-    assert text == GOLDEN.read_text(), "regenerate with FUNDAMENT_UPDATE_GOLDEN=1 after a deliberate change"
+    assert_matches_golden(text, GOLDEN)
 
 
 def test_topology_passes_containerlabs_schema(design: Design) -> None:

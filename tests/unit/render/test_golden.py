@@ -3,7 +3,6 @@
 FUNDAMENT_UPDATE_GOLDEN=1 rewrites the golden files from the current templates (review the git diff).
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,9 @@ from inventory import Design, load_design
 from inventory.model import Platform
 from network.facts import device_facts
 from network.render import render_device
+from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("FUNDAMENT_UPDATE_GOLDEN") == "1"
 CASES = [(platform, device.name) for platform in Platform for device in load_design().devices]
 
 
@@ -22,10 +21,7 @@ CASES = [(platform, device.name) for platform in Platform for device in load_des
 def test_config_matches_golden_file(design: Design, platform: Platform, device: str) -> None:
     rendered = render_device(device_facts(design, device), platform)
     golden = GOLDEN / platform.value / f"{device}.cfg"
-    if UPDATE:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(rendered, encoding="utf-8")
-    assert rendered == golden.read_text(encoding="utf-8")
+    assert_matches_golden(rendered, golden)
 
 
 def test_every_golden_file_belongs_to_a_device() -> None:
