@@ -114,9 +114,17 @@ def wait_for(condition: Any, seconds: float) -> bool:
     return bool(condition())
 
 
+# At day 0 a lab switch runs no BGP; the BGP getter is judged with peers configured (the fixture puts the
+# config back afterwards), so an empty result can never pass as conformant.
+BGP_PEERS = "router bgp 64999\n no bgp ebgp-requires-policy\n neighbor eth1 interface remote-as external\n"
+
+
 @pytest.mark.parametrize("getter", sorted(GETTERS))
 def test_getter_matches_napalm_model(device: FRRDriver, getter: str) -> None:
     check, kwargs = GETTERS[getter]
+    if getter == "get_bgp_neighbors" and "router bgp" not in running(device):
+        device.load_merge_candidate(config=f"#### fundament-file: /etc/frr/frr.conf\n{BGP_PEERS}")
+        device.commit_config()
     check(as_json(getattr(device, getter)(**kwargs)))
 
 
@@ -184,7 +192,8 @@ def test_merge_of_a_frr_only_candidate(device: FRRDriver) -> None:
 def test_revert_in_reverts_by_itself_after_the_session_is_gone(device: FRRDriver, node: Node) -> None:
     before = running(device)
     device.load_replace_candidate(config=changed(before))
-    device.commit_config(revert_in=3)
+    # Long enough that the second commit below finds it pending even on a loaded machine.
+    device.commit_config(revert_in=15)
     assert device.has_pending_commit()
     assert_applied(device)
     with pytest.raises(CommitError, match="waiting for confirmation"):

@@ -118,6 +118,7 @@ def _model_ok(model: Any, data: Any) -> bool:
 
 def check_facts(data: Any) -> None:
     assert _model_ok(models.FactsDict, data)
+    assert data["hostname"] and data["interface_list"]
     assert all(isinstance(name, str) for name in data["interface_list"])
 
 
@@ -137,8 +138,8 @@ def check_interfaces_ip(data: Any) -> None:
 
 
 def check_bgp_neighbors(data: Any) -> None:
-    if data:
-        assert "global" in data
+    # Cases and live runs are taken where BGP runs: an empty result must not pass as conformant.
+    assert data["global"]["peers"], "no BGP peers: run against a device with BGP configured"
     for vrf in data.values():
         assert isinstance(vrf["router_id"], str)
         for peer in vrf["peers"].values():
@@ -148,12 +149,14 @@ def check_bgp_neighbors(data: Any) -> None:
 
 
 def check_lldp_neighbors(data: Any) -> None:
+    assert data, "no LLDP neighbors: every lab switch has cabled neighbors"
     for neighbors in data.values():
         for neighbor in neighbors:
             assert _model_ok(models.LLDPNeighborDict, neighbor)
 
 
 def check_lldp_neighbors_detail(data: Any) -> None:
+    assert data, "no LLDP neighbors: every lab switch has cabled neighbors"
     for neighbors in data.values():
         for neighbor in neighbors:
             assert _model_ok(models.LLDPNeighborDetailDict, neighbor)
@@ -161,6 +164,7 @@ def check_lldp_neighbors_detail(data: Any) -> None:
 
 def check_config(data: Any) -> None:
     assert _model_ok(models.ConfigDict, data)
+    assert data["running"] or data["startup"] or data["candidate"], "every store is empty"
 
 
 def check_ping(data: Any) -> None:
