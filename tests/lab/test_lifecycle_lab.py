@@ -4,6 +4,8 @@ The module applies the sample design first; every test leaves the lab at the des
 """
 
 import json
+import os
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from network.lifecycle import stages
 from network.lifecycle.outcome import CheckVerdict, Status
 from network.targets import Target, nornir_for
 from tests.lab.conftest import Lab
-from tests.lab.fundament_cli import changed_lines, design_copy, fundament
+from tests.lab.fundament_cli import FUNDAMENT, changed_lines, design_copy, fundament
 
 pytestmark = pytest.mark.lab
 
@@ -161,3 +163,44 @@ def test_a_config_the_device_rejects_fails_that_device_only(applied: dict[str, d
     assert "banana" in outcomes["leaf1"].message or "reject" in outcomes["leaf1"].message.lower()
     assert outcomes["leaf2"].status is Status.UNCHANGED
     assert fundament("net", "plan", "--device", "leaf1").returncode == 0, "leaf1 untouched"
+
+
+def test_sigint_at_the_first_commit_reverts_every_committed_switch_and_starts_no_other(
+    applied: dict[str, dict[str, Any]], tmp_path: Path, lab: Lab
+) -> None:
+    """As in the issue: Ctrl-C at the first `commit:` line of an apply of every switch."""
+    changed = design_copy(tmp_path, **TIMERS_CHANGED)
+    run = subprocess.Popen(
+        [str(FUNDAMENT), "net", "apply", "-i", str(changed), "--workers", "4", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CI": "true"},
+    )
+    assert run.stderr is not None
+    seen = []
+    for line in run.stderr:
+        seen.append(line)
+        if line.startswith("commit: "):
+            run.send_signal(signal.SIGINT)
+            break
+    stdout, stderr = run.communicate(timeout=600)
+    assert run.returncode == 1, "".join(seen) + stderr
+    devices = json.loads(stdout)["devices"]
+    assert {d["device"] for d in devices} == set(lab.nodes)
+    messages = {d["message"] for d in devices}
+    assert messages <= {
+        "reverted: SIGINT during the commit phase",
+        "not changed: SIGINT arrived before its turn",
+    }, messages
+    assert {d["status"] for d in devices if d["message"].startswith("reverted")} == {"reverted"}
+    assert any(d["message"].startswith("reverted") for d in devices)
+    nr = nornir_for(lab.design, Target.LAB, sorted(lab.nodes))
+    try:
+        pending = nr.run(
+            task=lambda task: task.host.get_connection("napalm", task.nornir.config).has_pending_commit()
+        )
+        assert not any(multi[0].result for multi in pending.values()), "a switch was left pending"
+    finally:
+        nr.close_connections(on_failed=True)
+    assert fundament("net", "plan").returncode == 0, "every switch is back at the design"
