@@ -225,7 +225,7 @@ def apply(
         apply_lock(design_folder(inventory), target.value),
         connected(design, target, names, workers) as nr,
     ):
-        outcomes = stages.apply(nr, configs, post_checks, revert_in, on_failure)
+        outcomes = stages.apply(nr, configs, post_checks, revert_in, on_failure, None, check_wait)
     _report(outcomes, design, as_json)
     raise typer.Exit(_done_exit(outcomes))
 

@@ -1,11 +1,9 @@
 """Remove secrets from device configs before they are stored or shown."""
 
 import re
-from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-from fundament import secrets as vault
 from inventory.model.services import SecretRef
 
 MASK = "<removed>"
@@ -28,10 +26,6 @@ def scrub(config: str, secrets: list[str]) -> str:
     return cleaned
 
 
-# Secrets every target uses besides the design's own: the device logins.
-LOGIN_SECRETS = ("FUNDAMENT_LAB_PASSWORD", "FUNDAMENT_NET_PASSWORD")
-
-
 def secret_names(model: object) -> set[str]:
     """Every secret a model refers to, found by walking it: a new secret field needs no list kept current."""
     if isinstance(model, SecretRef):
@@ -43,22 +37,6 @@ def secret_names(model: object) -> set[str]:
     if isinstance(model, list | tuple | set | frozenset):
         return {name for item in model for name in secret_names(item)}
     return set()
-
-
-def secret_values(names: Iterable[str]) -> list[str]:
-    """The values of those `names` that are set (the environment or the vault file)."""
-    found = []
-    for name in sorted(set(names)):
-        try:
-            found.append(vault.resolve(name).get_secret_value())
-        except vault.SecretNotFoundError:
-            continue
-    return found
-
-
-def hider(model: BaseModel) -> "Hide":
-    """The scrub for every output about `model`: its secrets, the logins', and secret-bearing lines."""
-    return Hide(secret_values(secret_names(model) | set(LOGIN_SECRETS)))
 
 
 class Hide:

@@ -40,8 +40,15 @@ def _migrator(inventory: Path | None, folder: Path | None, target: Target) -> "M
     return Migrator(design=design, migrations=migrations, target=target)
 
 
-def _state(migrator: "Migrator") -> dict[str, tuple[str, ...]]:
+def _state(migrator: "Migrator", pending: list[str] | None = None) -> dict[str, tuple[str, ...]]:
+    """The record per device. A device whose commit waits for confirmation has none settled: `status`
+    passes `pending` to be told of it; every other command refuses to go on."""
+    from network.lifecycle.outcome import Status
+
     state, unreadable = migrator.read_state([device.name for device in migrator.design.devices])
+    if pending is not None:
+        pending += [o.device for o in unreadable if o.status is Status.PENDING]
+        unreadable = [o for o in unreadable if o.status is not Status.PENDING]
     if unreadable:
         fail(
             "cannot read the migration record of: "
@@ -67,12 +74,14 @@ def status(
 ) -> None:
     """Which migrations are applied where, read from the record in each device's running config."""
     migrator = _migrator(inventory, migrations, target)
-    state = _state(migrator)
+    pending: list[str] = []
+    state = _state(migrator, pending)
     from network.migrate.status import status as migration_status
 
     rows = [migration_status(migration, state) for migration in migrator.migrations]
     if as_json:
-        emit_json({"migrations": rows, "devices": {name: list(ids) for name, ids in state.items()}})
+        devices = {name: list(ids) for name, ids in state.items()}
+        emit_json({"migrations": rows, "devices": devices, "pending_commit": sorted(pending)})
         return
     table = Table("migration", "ticket", "enables", "state", "waves (applied/devices)", title="Migrations")
     for row in rows:
@@ -80,6 +89,8 @@ def status(
         waves = ", ".join(f"{w.name} {w.applied}/{w.devices}" for w in row.waves)
         table.add_row(row.id, row.ticket, row.enables, f"[{style}]{row.state}", waves)
     out.print(table)
+    for name in sorted(pending):
+        out.print(f"[yellow]{name}: a commit is waiting for confirmation; not counted as applied[/yellow]")
 
 
 @app.command()
@@ -129,6 +140,8 @@ def _go(
     from network.lifecycle.lock import apply_lock
     from network.migrate.engine import Approval, StepStatus, run
 
+    if revert_in <= check_wait:
+        fail(f"--revert-in ({revert_in} s) must exceed --check-wait ({check_wait:g} s)")
     migrator = replace(_migrator(inventory, migrations, target), revert_in=revert_in, check_wait=check_wait)
     interactive = sys.stdin.isatty() and os.environ.get("CI") != "true"
 

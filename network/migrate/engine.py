@@ -16,7 +16,8 @@ from network.intended import Intent
 from network.lifecycle import stages, tasks
 from network.lifecycle.interrupt import Interrupt, Interrupted, interruptible
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
-from network.lifecycle.scrub import Hide, hider
+from network.lifecycle.scrub import Hide
+from network.lifecycle.secret_values import hider
 from network.migrate.state import features, read_record
 from network.migrate.steps import State, Step
 from network.render import fill_secrets
