@@ -72,11 +72,12 @@ def lose_session() -> Callable[[], None]:
 
 def send(signum: signal.Signals) -> Callable[[], None]:
     """Deliver a signal to this process, as Ctrl-C or `kill` would, and give the main thread (where
-    Python runs handlers) up to 5 s to note it, so that what the next device does is not a race."""
+    Python runs handlers) up to 30 s to note it (a loaded machine is slow to schedule it), so that what
+    the next device does is not a race."""
 
     def act() -> None:
         os.kill(os.getpid(), signum)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             handler = getattr(signal.getsignal(signum), "__self__", None)
             if getattr(handler, "stopped", False):
