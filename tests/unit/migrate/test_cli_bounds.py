@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from fundament.cli import app
+from fundament.app import app
 
 
 @pytest.mark.parametrize("command", [["migrate", "up"], ["migrate", "down", "--to", "0"], ["net", "apply"]])
