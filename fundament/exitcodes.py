@@ -1,4 +1,5 @@
-"""Exit codes, defined once. The README's table is written from this module's docstrings."""
+"""Exit codes, defined once; the README's table says the same (tests/unit/cli/test_exit_codes.py keeps them
+in step)."""
 
 from enum import IntEnum
 

@@ -16,7 +16,6 @@ class FabricInterface(Model):
 
     name: str
     peer_device: str
-    peer_interface: str
     kind: LinkKind
     description: str
     mtu: int
@@ -281,7 +280,6 @@ def _device_facts(
             FabricInterface(
                 name=local.interface,
                 peer_device=remote.device,
-                peer_interface=remote.interface,
                 kind=link.kind,
                 description=f"{remote.device}:{remote.interface} ({what})",
                 mtu=link.mtu or min(device.mtu, peer.mtu),

@@ -6,7 +6,7 @@
 | `--migrations` / `-m` | migration folder of the design |
 | `--json` | machine-readable output on stdout (errors too: `{"ok": false, ...}`) |
 | `--output` / `-o` | where to write (each command says what) |
-| `--target` | which network: `lab` or `production` |
+| `--target` | which network: `lab` or `production` (network.options: a network concept) |
 | `--device` / `-d`, `--role` / `-r`, `--site` / `-s` | which devices |
 | `--workers` | devices handled in parallel |
 """
@@ -18,7 +18,6 @@ import typer
 
 from fundament.cli.errors import JSON_WANTED
 from inventory.model import Role
-from network.targets import Target
 
 
 def _json_wanted(value: bool) -> bool:
@@ -43,9 +42,6 @@ MigrationsOption = Annotated[
 ]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="machine-readable output on stdout", callback=_json_wanted)
-]
-TargetOption = Annotated[
-    Target, typer.Option(help="lab: the containerlab lab, every device as frr; production: the real devices")
 ]
 WorkersOption = Annotated[int, typer.Option(help="devices handled in parallel")]
 DeviceOption = Annotated[

@@ -137,6 +137,3 @@ class Design(Model):
             for device in dict.fromkeys(segment.present_on):
                 index.setdefault(device, []).append(segment)
         return index
-
-    def endpoints_on(self, device: str) -> list[Endpoint]:
-        return [e for e in self.endpoints if any(port.device == device for port in e.ports)]

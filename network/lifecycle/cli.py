@@ -22,7 +22,6 @@ from fundament.cli.options import (
     MigrationsOption,
     RoleOption,
     SiteOption,
-    TargetOption,
     WorkersOption,
 )
 from fundament.console import emit_json, out
@@ -34,6 +33,7 @@ from network.lifecycle.lock import apply_lock
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
 from network.lifecycle.scrub import scrub
 from network.lifecycle.secret_values import secret_values
+from network.options import TargetOption
 from network.selection import select_devices
 from network.targets import Target, connected
 

@@ -15,10 +15,11 @@ from rich.table import Table
 
 from fundament.cli.design import design_folder, design_for, migrations_for
 from fundament.cli.errors import fail
-from fundament.cli.options import InventoryOption, JsonOption, MigrationsOption, TargetOption
+from fundament.cli.options import InventoryOption, JsonOption, MigrationsOption
 from fundament.console import emit_json, err, out
 from fundament.exitcodes import ExitCode
 from inventory.model import Design
+from network.options import TargetOption
 from network.targets import Target
 
 if TYPE_CHECKING:

@@ -82,7 +82,3 @@ def steps_down(migrations: Sequence[MigrationFile], state: State, to: str | None
             if present:
                 steps.append(Step(migration, wave, index, Direction.DOWN, present))
     return steps
-
-
-def applied_everywhere(migration: MigrationFile, state: State) -> bool:
-    return all(migration.id in state.get(device, ()) for device in migration.devices)

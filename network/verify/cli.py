@@ -17,11 +17,11 @@ from fundament.cli.options import (
     JsonOption,
     RoleOption,
     SiteOption,
-    TargetOption,
 )
 from fundament.console import emit_json, err, out, progress
 from fundament.errors import FundamentError
 from inventory.model import Design
+from network.options import TargetOption
 from network.selection import select_devices
 from network.targets import Target
 from network.verify import catalog as catalogs

@@ -1,6 +1,7 @@
 """NAPALM driver for Linux + FRR switches: FRR 8.4 with frr-reload.py, ifupdown2, lldpd, over SSH.
 
-The configuration is two files, handled as one text (see napalm_frr.candidate). Commit, confirm
+The configuration is a few whole files (the interfaces file, FRR's config and others), handled as one text
+(see napalm_frr.candidate). Commit, confirm
 and rollback run on the device in a helper script (napalm_frr/helper.sh) so that they finish, or
 revert, even when the SSH session is lost.
 """
