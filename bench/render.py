@@ -36,7 +36,7 @@ from inventory import generate, load_design
 from inventory.model import Platform
 from network.facts import all_facts
 from network.render import render_device
-from network.verify.catalog import generate as catalog_checks
+from network.verify.generate import generate as catalog_checks
 
 T = TypeVar("T")
 SPINES = 2

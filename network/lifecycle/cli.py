@@ -209,7 +209,7 @@ def apply(
     configs = _push_configs(design, target, names, inventory, migrations)
 
     def post_checks(devices: list[str]) -> dict[str, CheckVerdict]:
-        from network.verify.catalog import generate
+        from network.verify.generate import generate
         from network.verify.runner import post_checks as run_post_checks
 
         return run_post_checks(

@@ -22,8 +22,8 @@ from network.migrate.state import features, read_record
 from network.migrate.steps import State, Step
 from network.render import fill_secrets
 from network.targets import Target, nornir_for, platform_for, reach_for
-from network.verify.catalog import generate
 from network.verify.check import Check
+from network.verify.generate import generate
 from network.verify.runner import post_checks, select
 
 

@@ -27,6 +27,7 @@ from network.targets import Target
 from network.verify import catalog as catalogs
 from network.verify import report
 from network.verify.check import Check
+from network.verify.generate import generate, header
 from network.verify.observe import Observations
 from network.verify.runner import run, select
 
@@ -41,7 +42,7 @@ app = typer.Typer(
 
 def _checks(design: Design, catalog: Path | None, target: Target) -> list[Check[Any]]:
     if catalog is None:
-        return catalogs.generate(design, target)
+        return generate(design, target)
     return catalogs.load(catalog)
 
 
@@ -134,7 +135,7 @@ def write_catalog(
 ) -> None:
     """Write the check catalog generated from the design as YAML, to edit, extend and run with --catalog."""
     design = design_for(inventory).design
-    text = catalogs.dump(catalogs.generate(design, target), catalogs.header(design, target))
+    text = catalogs.dump(generate(design, target), header(design, target))
     if output is None:
         out.print(text, end="", markup=False, highlight=False, soft_wrap=True)
     else:

@@ -13,8 +13,8 @@ from fundament.exitcodes import ExitCode
 from inventory.model import Design
 from network.lifecycle.outcome import CheckVerdict
 from network.targets import Target
-from network.verify.catalog import generate
 from network.verify.check import Check, CheckResult, Status
+from network.verify.generate import generate
 from network.verify.observe import Failure, Observations, Request
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from inventory import Design
 from inventory.migrations import load_migrations
 from network.intended import Intent, push_configs
 from network.targets import Target, reach_for
-from network.verify import catalog as catalogs
 from network.verify.check import Check, CheckResult, Status
+from network.verify.generate import generate
 from network.verify.reach import LiveReach, NornirConnections
 from network.verify.runner import run, select
 from tests.lab.conftest import Lab
@@ -69,7 +69,7 @@ def applied(lab: Lab) -> Iterator[Applied]:
     nr = lab.nornir()
     intent = Intent(design, load_migrations(REPO_ROOT / "migrations", design))
     configs = push_configs(intent, Target.LAB, [device.name for device in design.devices])
-    yield Applied(lab, design, nr, reach_for(design, Target.LAB), catalogs.generate(design), configs)
+    yield Applied(lab, design, nr, reach_for(design, Target.LAB), generate(design), configs)
     nr.close_connections()
 
 

@@ -15,8 +15,9 @@ from inventory.model import Platform
 from network.facts import device_facts
 from network.render import render_device
 from network.targets import Target
-from network.verify.catalog import CatalogError, dump, generate, header, load, parse
+from network.verify.catalog import CatalogError, dump, load, parse
 from network.verify.check import Status
+from network.verify.generate import generate, header
 from network.verify.observe import Observations
 
 

@@ -8,9 +8,9 @@ import pytest
 from inventory import Design, load_design
 from inventory import generate as generator
 from network.targets import Target
-from network.verify.catalog import generate
 from network.verify.check import Status
 from network.verify.checks.routing import LoopbackReachability
+from network.verify.generate import generate
 from network.verify.observe import Observations, Ping
 from network.verify.reachability import loopback_plans
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from inventory import load_design
-from network.verify.catalog import generate
 from network.verify.check import CheckResult, Status
+from network.verify.generate import generate
 from network.verify.observe import Observations
 from network.verify.reach import RecordedReach
 from network.verify.runner import run, select
