@@ -191,6 +191,13 @@ def apply(
     workers: WorkersOption = 20,
     inventory: InventoryOption = None,
     migrations: MigrationsOption = None,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            help="post-checks from this catalog (`net verify catalog`) instead of those derived from the "
+            "design applied: a change that contradicts a reviewed catalog (a zone leak) reverts"
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Replace-commit in parallel; each device confirms only when its post-checks pass, else it reverts.
@@ -208,17 +215,16 @@ def apply(
     names = _selection(design, device, role, site)
     configs = _push_configs(design, target, names, inventory, migrations)
 
+    from network.verify import catalog as catalogs
+    from network.verify.generate import generate
+
+    checks = generate(design, target) if catalog is None else catalogs.load(catalog)
+
     def post_checks(devices: list[str]) -> dict[str, CheckVerdict]:
-        from network.verify.generate import generate
         from network.verify.runner import post_checks as run_post_checks
 
         return run_post_checks(
-            design,
-            devices,
-            reach_for(design, target),
-            wait=check_wait,
-            target=target,
-            catalog=generate(design, target),
+            design, devices, reach_for(design, target), wait=check_wait, target=target, catalog=checks
         )
 
     with (

@@ -69,6 +69,41 @@ class EndpointPing:
 
 
 @dataclass(frozen=True)
+class EndpointProbe:
+    """A connection attempt run on an endpoint over SSH to a service of another endpoint: TCP connects,
+    UDP gets its datagram echoed (the lab's test hosts echo on their UDP services). The answer is a bool."""
+
+    endpoint: str
+    destination: str
+    protocol: Literal["tcp", "udp"]
+    port: int
+
+    @property
+    def target(self) -> str:
+        return f"endpoint {self.endpoint}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.endpoint} endpoint-{self.protocol} {self.destination}:{self.port}"
+
+
+@dataclass(frozen=True)
+class EndpointNeighbor:
+    """The MAC address an endpoint resolved for an address after pinging it ("" when none answered)."""
+
+    endpoint: str
+    address: str
+
+    @property
+    def target(self) -> str:
+        return f"endpoint {self.endpoint}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.endpoint} endpoint-neighbor {self.address}"
+
+
+@dataclass(frozen=True)
 class TcpPort:
     """Whether a TCP port of a device's management address accepts connections (from where verify runs)."""
 
@@ -104,7 +139,9 @@ class Login:
         return f"{self.device} login {self.username} #{digest}"
 
 
-Request = Getter | Ping | EndpointPing | TcpPort | Login
+EndpointRequest = EndpointPing | EndpointProbe | EndpointNeighbor
+"""Requests run on an endpoint, all over one SSH login to it."""
+Request = Getter | Ping | EndpointPing | EndpointProbe | EndpointNeighbor | TcpPort | Login
 
 
 @dataclass(frozen=True)
@@ -203,6 +240,7 @@ class Interface(View):
     is_up: bool
     is_enabled: bool
     description: str = ""
+    mac_address: str = ""
 
 
 class PingSuccess(View):
@@ -226,3 +264,4 @@ PING = TypeAdapter(PingResult)
 CONFIG = TypeAdapter(Config)
 LOSS = TypeAdapter(int)
 FLAG = TypeAdapter(bool)
+MAC = TypeAdapter(str)

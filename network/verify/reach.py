@@ -17,7 +17,10 @@ from nornir.core.plugins.connections import ConnectionPluginRegister
 
 from network.lab.ready import open_ssh
 from network.verify.observe import (
+    EndpointNeighbor,
     EndpointPing,
+    EndpointProbe,
+    EndpointRequest,
     Failure,
     Getter,
     Login,
@@ -76,13 +79,15 @@ class LiveReach:
         self._endpoints = dict(endpoints or {})
 
     def serves(self, request: Request) -> bool:
-        return not isinstance(request, EndpointPing) or request.endpoint in self._endpoints
+        if isinstance(request, EndpointPing | EndpointProbe | EndpointNeighbor):
+            return request.endpoint in self._endpoints
+        return True
 
     def answer(self, target: str, requests: Sequence[Request]) -> list[Any]:
-        pings = [request for request in requests if isinstance(request, EndpointPing)]
-        if pings:
-            # A target's requests are all of one kind: the pings of one endpoint, over one SSH login.
-            return self._endpoint_pings(pings[0].endpoint, pings)
+        on_endpoint = [r for r in requests if isinstance(r, EndpointPing | EndpointProbe | EndpointNeighbor)]
+        if on_endpoint:
+            # A target's requests are all of one kind: those of one endpoint, over one SSH login.
+            return self._endpoint_pings(on_endpoint[0].endpoint, on_endpoint)
         return [self._one(request) for request in requests]
 
     def _one(self, request: Request) -> Any:
@@ -97,12 +102,12 @@ class LiveReach:
                     return _tcp_open(self._connections.address(device), port)
                 case Login(device, username, password):
                     return _login_accepted(self._connections.address(device), username, password)
-                case EndpointPing():
-                    raise TypeError("endpoint pings run over the endpoint's own login")
+                case EndpointPing() | EndpointProbe() | EndpointNeighbor():
+                    raise TypeError("endpoint requests run over the endpoint's own login")
         except Exception as error:  # any driver or transport failure is an answer: the check reports it
             return Failure(f"{type(error).__name__}: {error}")
 
-    def _endpoint_pings(self, endpoint: str, requests: Sequence[EndpointPing]) -> list[Any]:
+    def _endpoint_pings(self, endpoint: str, requests: Sequence[EndpointRequest]) -> list[Any]:
         address = self._endpoints.get(endpoint)
         if address is None:
             return [Failure(f"no management address known for endpoint {endpoint}")] * len(requests)
@@ -112,29 +117,57 @@ class LiveReach:
         except (OSError, paramiko.SSHException) as error:
             return [Failure(f"cannot log in to endpoint {endpoint} ({address}): {error}")] * len(requests)
         try:
-            # All pings at once, one channel each: an unreachable target costs its timeout only once.
-            started = [_start_ping(client, request) for request in requests]
-            return [_loss(request, stdout) for request, stdout in zip(requests, started, strict=True)]
+            # All at once, one channel each: an unreachable target costs its timeout only once.
+            started = [_start(client, request) for request in requests]
+            return [_read(request, stdout) for request, stdout in zip(requests, started, strict=True)]
         finally:
             client.close()
 
 
-def _start_ping(client: paramiko.SSHClient, request: EndpointPing) -> paramiko.ChannelFile | Failure:
-    command = f"ping -n -c 2 -i 0.2 -W 1 {shlex.quote(request.destination)}"
+def _command(request: EndpointRequest) -> str:
+    """The shell command answering a request on an endpoint: iputils ping, iproute2 and bash's own
+    /dev/tcp and /dev/udp (a test host needs no netcat)."""
+    match request:
+        case EndpointPing(_, destination):
+            return f"ping -n -c 2 -i 0.2 -W 1 {shlex.quote(destination)}"
+        case EndpointProbe(_, destination, protocol, port):
+            socket_path = f"/dev/{protocol}/{destination}/{port}"
+            # A TCP service is open when it accepts; a UDP one when it answers (the lab's hosts echo). A
+            # datagram is read whole with its first byte, so read one character, never up to a newline.
+            exchange = "exec 3<>" + socket_path
+            if protocol == "udp":
+                exchange += "; echo probe >&3; IFS= read -r -t 2 -N 1 answer <&3"
+            return f"timeout 3 bash -c {shlex.quote(exchange)} 2>/dev/null && echo {_OPEN}"
+        case EndpointNeighbor(_, address):
+            quoted = shlex.quote(address)
+            return f"ping -n -c 1 -W 1 {quoted} >/dev/null; ip neigh show {quoted}"
+
+
+_OPEN = "fundament-open"
+_LLADDR = re.compile(r"\blladdr ([0-9a-f:]{17})\b")
+
+
+def _start(client: paramiko.SSHClient, request: EndpointRequest) -> paramiko.ChannelFile | Failure:
     try:
-        return client.exec_command(command, timeout=TIMEOUT)[1]
+        return client.exec_command(_command(request), timeout=TIMEOUT)[1]
     except (OSError, paramiko.SSHException) as error:
-        return Failure(f"ping on {request.endpoint} failed: {error}")
+        return Failure(f"{request.key} failed: {error}")
 
 
-def _loss(request: EndpointPing, stdout: paramiko.ChannelFile | Failure) -> int | Failure:
-    """The packet loss in percent from a started ping's output."""
+def _read(request: EndpointRequest, stdout: paramiko.ChannelFile | Failure) -> Any:
+    """The answer from a started command's output: loss in percent, open or not, a MAC address."""
     if isinstance(stdout, Failure):
         return stdout
     try:
         text = stdout.read().decode(errors="replace")
     except (OSError, paramiko.SSHException) as error:
-        return Failure(f"ping on {request.endpoint} failed: {error}")
+        return Failure(f"{request.key} failed: {error}")
+    match request:
+        case EndpointProbe():
+            return _OPEN in text
+        case EndpointNeighbor():
+            found = _LLADDR.search(text)
+            return found.group(1) if found else ""
     found = _LOSS.search(text)
     if found is None:
         return Failure(f"ping on {request.endpoint} gave no loss figure: {text.strip()[-200:]}")

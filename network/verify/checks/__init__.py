@@ -9,6 +9,7 @@ from network.verify.checks.baseline import NoDefaultCredentials, ServiceConfigur
 from network.verify.checks.cabling import InterfacesUp, LldpNeighbors
 from network.verify.checks.overlay import EndpointReachability, EvpnVnis
 from network.verify.checks.routing import BgpSession, LoopbackReachability
+from network.verify.checks.zones import AnycastGateway, ZoneInterfaces, ZoneService
 
 REGISTRY: Mapping[str, type[Check[Any]]] = MappingProxyType(
     {
@@ -20,6 +21,9 @@ REGISTRY: Mapping[str, type[Check[Any]]] = MappingProxyType(
             LoopbackReachability,
             EvpnVnis,
             EndpointReachability,
+            ZoneInterfaces,
+            AnycastGateway,
+            ZoneService,
             SshOnly,
             NoDefaultCredentials,
             ServiceConfigured,
@@ -29,6 +33,7 @@ REGISTRY: Mapping[str, type[Check[Any]]] = MappingProxyType(
 
 __all__ = [
     "REGISTRY",
+    "AnycastGateway",
     "BgpSession",
     "EndpointReachability",
     "EvpnVnis",
@@ -38,4 +43,6 @@ __all__ = [
     "NoDefaultCredentials",
     "ServiceConfigured",
     "SshOnly",
+    "ZoneInterfaces",
+    "ZoneService",
 ]

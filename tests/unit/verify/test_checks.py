@@ -95,6 +95,24 @@ SAME_SEGMENT = {"source": HOST_A, "target": HOST_B, "expect": "reachable", "reas
 OTHER_ZONE = {**SAME_SEGMENT, "expect": "unreachable", "reason": "zone gast may not reach zone server"}
 EOS_NTP = {"device": "spine1", "service": "ntp", "lines": [r"^ntp server\b.*\b10\.20\.210\.123\b"]}
 
+HOST_A = {"name": "h-a", "attach": "leaf1:eth3", "segment": "kantoor", "zone": "kantoor"}
+HOST_B = {
+    "name": "h-b",
+    "attach": "leaf2:eth3",
+    "segment": "server",
+    "zone": "server",
+    "ipv4": "10.20.210.11",
+}
+HTTPS = {"name": "https", "protocol": "tcp", "port": 443}
+ZONE_INTERFACES = {
+    "device": "leaf1",
+    "interfaces": [
+        {"name": "vlan210", "purpose": "gateway of server", "mac": "02:00:00:00:01:01"},
+        {"name": "bond1", "purpose": "bond, ES 1"},
+    ],
+}
+UP_ANYCAST = {"is_up": True, "is_enabled": True, "mac_address": "02:00:00:00:01:01"}
+
 CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] = [
     # id, check, inputs, answers, status, fragments of the message
     (
@@ -397,6 +415,81 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
         },
         Status.PASS,
         ["all 1 ntp lines present"],
+    ),
+    (
+        "an allowed service opens",
+        "zone-service",
+        {
+            "source": HOST_A,
+            "target": HOST_B,
+            "service": HTTPS,
+            "expect": "open",
+            "reason": "kantoor -> server",
+        },
+        {"h-a endpoint-tcp 10.20.210.11:443": True},
+        Status.PASS,
+        ["h-a (leaf1:eth3, segment kantoor) opens https", "kantoor -> server"],
+    ),
+    (
+        "a denied service opens: a zone leaks",
+        "zone-service",
+        {"source": HOST_A, "target": HOST_B, "service": HTTPS, "expect": "blocked", "reason": "no rule"},
+        {"h-a endpoint-tcp 10.20.210.11:443": True},
+        Status.FAIL,
+        ["opens https on h-b", "but must not: no rule"],
+    ),
+    (
+        "an allowed service stays closed",
+        "zone-service",
+        {"source": HOST_A, "target": HOST_B, "service": HTTPS, "expect": "open", "reason": "rule"},
+        {"h-a endpoint-tcp 10.20.210.11:443": False},
+        Status.FAIL,
+        ["cannot open https"],
+    ),
+    (
+        "gateway on the anycast MAC",
+        "anycast-gateway",
+        {"host": HOST_A, "gateway": "10.10.110.1", "mac": "02:00:00:00:01:01"},
+        {"h-a endpoint-neighbor 10.10.110.1": "02:00:00:00:01:01"},
+        Status.PASS,
+        ["answers with the anycast MAC"],
+    ),
+    (
+        "gateway answers with its own MAC",
+        "anycast-gateway",
+        {"host": HOST_A, "gateway": "10.10.110.1", "mac": "02:00:00:00:01:01"},
+        {"h-a endpoint-neighbor 10.10.110.1": "0e:bb:2f:5b:0a:0e"},
+        Status.FAIL,
+        ["answers with 0e:bb:2f:5b:0a:0e, not the anycast MAC"],
+    ),
+    (
+        "gateway silent",
+        "anycast-gateway",
+        {"host": HOST_A, "gateway": "10.10.110.1", "mac": "02:00:00:00:01:01"},
+        {"h-a endpoint-neighbor 10.10.110.1": ""},
+        Status.FAIL,
+        ["does not answer"],
+    ),
+    (
+        "zone interfaces up, gateway on the anycast MAC",
+        "zone-interfaces",
+        ZONE_INTERFACES,
+        {"leaf1 get_interfaces": {"vlan210": UP_ANYCAST, "bond1": UP_ANYCAST}},
+        Status.PASS,
+        ["2 zone interfaces up"],
+    ),
+    (
+        "gateway with another MAC, bond down",
+        "zone-interfaces",
+        ZONE_INTERFACES,
+        {
+            "leaf1 get_interfaces": {
+                "vlan210": {"is_up": True, "is_enabled": True, "mac_address": "0E:00:00:00:00:01"},
+                "bond1": {"is_up": False, "is_enabled": True, "mac_address": ""},
+            }
+        },
+        Status.FAIL,
+        ["has MAC 0e:00:00:00:00:01, not 02:00:00:00:01:01", "bond1"],
     ),
     (
         "ntp missing",
