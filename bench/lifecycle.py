@@ -15,7 +15,7 @@ from pathlib import Path
 
 import ansible_runner
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import load_design
 from inventory.migrations import load_migrations
 from network.lab.ready import lab_credentials
@@ -89,7 +89,7 @@ def ansible_push(migrator: Migrator, folder: Path) -> float:
     started = time.perf_counter()
     run = ansible_runner.run(
         private_data_dir=str(folder),
-        playbook=str(REPO_ROOT / "bench" / "ansible" / "push_configs.yml"),
+        playbook=str(Path(__file__).parent / "ansible" / "push_configs.yml"),
         extravars={"configs": str(configs)},
         forks=WORKERS,
         envvars={"ANSIBLE_HOST_KEY_CHECKING": "False", "FUNDAMENT_LAB_PASSWORD": password},
@@ -103,7 +103,7 @@ def ansible_push(migrator: Migrator, folder: Path) -> float:
 
 def main() -> None:
     design = load_design()
-    migrator = Migrator(design=design, migrations=load_migrations(REPO_ROOT / "migrations", design))
+    migrator = Migrator(design=design, migrations=load_migrations(SAMPLE_DESIGN / "migrations", design))
     fundament = str(Path(sys.executable).parent / "fundament")
     reset_to_day_zero(migrator)
     plan = timed(fundament, "net", "plan")

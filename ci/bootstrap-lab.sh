@@ -22,7 +22,8 @@ export PATH="$gobin:$PATH"
 # containerlab is built from its module source with the patches in network/lab/containerlab/ applied
 # (go install cannot patch). The build is stamped with the version and a hash of the patches, so this
 # check rebuilds when either changes.
-patches=("$here"/../network/lab/containerlab/*.patch)
+# (FUNDAMENT_CLAB_PATCHES: where an installed fundament keeps them.)
+patches=("${FUNDAMENT_CLAB_PATCHES:-$here/../network/lab/containerlab}"/*.patch)
 build_id="fundament-$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
 clab_field() { containerlab version 2>/dev/null | awk -v f="$1:" '$1 == f {print $2; exit}'; }
 

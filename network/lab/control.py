@@ -22,7 +22,7 @@ from filelock import FileLock
 from fundament.console import progress
 from fundament.errors import FundamentError
 from fundament.machines.images import ImageBuildError, ensure_image
-from fundament.paths import REPO_ROOT, state_dir
+from fundament.paths import state_dir
 from inventory.model import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.ready import wait_until_ready
@@ -30,7 +30,10 @@ from network.lab.topology import LabImages, LabNode, lab_name, lab_nodes, mgmt_n
 
 # ci/bootstrap-lab.sh builds containerlab here; a shell that did not source the script lacks it on PATH.
 _GO_BIN = Path.home() / "go" / "bin"
-_BOOTSTRAP = REPO_ROOT / "ci" / "bootstrap-lab.sh"
+# The set-up scripts ship with this package (network/lab/setup/ links to ci/ in the repository); the
+# containerlab patches they apply sit beside them in network/lab/containerlab/.
+_HERE = Path(__file__).parent
+_BOOTSTRAP = _HERE / "setup" / "bootstrap-lab.sh"
 
 
 class LabError(FundamentError, RuntimeError):
@@ -70,6 +73,7 @@ def _environment() -> dict[str, str]:
         **os.environ,
         "PATH": f"{_GO_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "CLAB_VERSION_CHECK": "disable",
+        "FUNDAMENT_CLAB_PATCHES": str(_HERE / "containerlab"),
     }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import load_design
 from network.lab import control
 from network.lifecycle import tasks
@@ -90,7 +90,7 @@ def test_a_canary_that_breaks_bgp_halts_and_reverts_with_later_waves_untouched(
     # A migration whose author gates it on baseline checks only, with leaf1 alone as canary: the wrong ASN
     # reaches leaf1, whose spines still expect AS 65101.
     migrations = tmp_path / "migrations"
-    shutil.copytree(REPO_ROOT / "migrations", migrations)
+    shutil.copytree(SAMPLE_DESIGN / "migrations", migrations)
     overlay = migrations / "0003_evpn_overlay.yaml"
     text = overlay.read_text().replace("{devices: [spine1, leaf1, leaf2]}", "{devices: [leaf1]}")
     overlay.write_text(text + "pre_checks: {tags: [baseline]}\n")

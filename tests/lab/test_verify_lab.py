@@ -20,7 +20,7 @@ from nornir.core import Nornir
 from typer.testing import CliRunner
 
 from fundament.app import app
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import Design
 from inventory.migrations import load_migrations
 from network.intended import Intent, push_configs
@@ -67,7 +67,7 @@ def applied(lab: Lab) -> Iterator[Applied]:
     result = CliRunner().invoke(app, ["net", "apply", "--json", "--check-wait", str(CONVERGE)])
     assert result.exit_code == 0, f"fundament net apply did not confirm every device:\n{result.output}"
     nr = lab.nornir()
-    intent = Intent(design, load_migrations(REPO_ROOT / "migrations", design))
+    intent = Intent(design, load_migrations(SAMPLE_DESIGN / "migrations", design))
     configs = push_configs(intent, Target.LAB, [device.name for device in design.devices])
     yield Applied(lab, design, nr, reach_for(design, Target.LAB), generate(design), configs)
     nr.close_connections()

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from infra.plan import Plan, plan
 from infra.program import verify
 from inventory import Design, DesignError, load, load_design
 from inventory.model import Datacenter
 
-SAMPLE = REPO_ROOT / "inventory" / "design"
+SAMPLE = SAMPLE_DESIGN
 
 
 @pytest.fixture(scope="session")

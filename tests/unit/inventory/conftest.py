@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import DesignError, load
 
-SAMPLE = REPO_ROOT / "inventory" / "design"
+SAMPLE = SAMPLE_DESIGN
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from fundament.app import app
 from fundament.exitcodes import ExitCode
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 
-SAMPLE = REPO_ROOT / "inventory" / "design"
+SAMPLE = SAMPLE_DESIGN
 SECRET = "SECRETHASH-9f1c"
 """Stands for the contents of a host file (a password hash in /etc/shadow) that must never be echoed."""
 

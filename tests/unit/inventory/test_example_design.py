@@ -9,11 +9,11 @@ from typer.testing import CliRunner
 
 from fundament.app import app
 from fundament.exitcodes import ExitCode
-from fundament.paths import REPO_ROOT, migrations_dir
+from fundament.paths import SAMPLE_DESIGN, migrations_dir
 from inventory import load_design
 from inventory.migrations import load_migrations
 
-EXAMPLE = REPO_ROOT / "inventory" / "examples" / "campus"
+EXAMPLE = SAMPLE_DESIGN.parent / "examples" / "campus"
 GOLDEN = Path(__file__).parent / "golden" / "examples" / "campus"
 UPDATE = os.environ.get("FUNDAMENT_UPDATE_GOLDEN") == "1"
 

@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import Design, load_design
 from network.lab.topology import LabImages
 
-SAMPLE = REPO_ROOT / "inventory" / "design"
+SAMPLE = SAMPLE_DESIGN
 # Fixed references, so the golden file does not change with every edit of an image recipe.
 IMAGES = LabImages(switch="fundament/lab-switch:test", host="fundament/lab-host:test")
 

@@ -3,8 +3,9 @@ returns a lab to exactly where it started."""
 
 import base64
 import re
+from pathlib import Path
 
-from fundament.paths import REPO_ROOT
+import network.lab.images
 from inventory import load_design
 from inventory.model import Platform
 from network.facts import device_facts
@@ -12,7 +13,7 @@ from network.lab.topology import LabImages, topology
 from network.platforms import FILE_MARKER
 from network.render import render_device
 
-IMAGES = REPO_ROOT / "network" / "lab" / "images"  # the recipe's files
+IMAGES = Path(network.lab.images.__file__).parent  # the recipe's files
 
 
 def _files(config: str) -> dict[str, str]:

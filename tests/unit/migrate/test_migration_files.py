@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import DesignError, load_design
 from inventory.migrations import load_migrations
 
-SAMPLES = REPO_ROOT / "migrations"
-DESIGN = load_design(REPO_ROOT / "inventory" / "design")
+SAMPLES = SAMPLE_DESIGN / "migrations"
+DESIGN = load_design(SAMPLE_DESIGN)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import load_design
 from inventory.migrations import load_migrations
 from inventory.model import Platform
@@ -12,8 +12,8 @@ from network.migrate.state import read_record, record
 from network.migrate.steps import Direction, PlanError, steps_down, steps_up
 from network.render import render_device
 
-DESIGN = load_design(REPO_ROOT / "inventory" / "design")
-MIGRATIONS = load_migrations(REPO_ROOT / "migrations", DESIGN)
+DESIGN = load_design(SAMPLE_DESIGN)
+MIGRATIONS = load_migrations(SAMPLE_DESIGN / "migrations", DESIGN)
 MIGRATOR = Migrator(design=DESIGN, migrations=MIGRATIONS)
 EVERYTHING = tuple(m.id for m in MIGRATIONS)
 

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fundament.app import app
-from fundament.paths import REPO_ROOT, SAMPLE_DESIGN, migrations_dir
+from fundament.paths import SAMPLE_DESIGN, migrations_dir
 from inventory import Design
 from inventory.migrations import load_migrations
 from inventory.model import Platform
@@ -27,7 +27,7 @@ def design_copy(tmp_path: Path) -> Path:
 
 
 def test_the_whole_design_is_what_every_migration_together_builds(design: Design) -> None:
-    migrations = load_migrations(REPO_ROOT / "migrations", design)
+    migrations = load_migrations(SAMPLE_DESIGN / "migrations", design)
     intent = Intent(design, migrations)
     migrator = Migrator(design=design, migrations=migrations)
     for device in design.devices:
@@ -40,7 +40,7 @@ def test_render_writes_the_record_of_the_sample_migrations(tmp_path: Path, desig
     result = runner.invoke(app, ["net", "render", "-d", "leaf1", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     written = (tmp_path / "frr" / "leaf1.cfg").read_text(encoding="utf-8")
-    migrations = load_migrations(REPO_ROOT / "migrations", design)
+    migrations = load_migrations(SAMPLE_DESIGN / "migrations", design)
     assert read_record(written) == tuple(m.id for m in migrations if "leaf1" in m.devices)
 
 
@@ -56,10 +56,10 @@ def test_a_design_without_migrations_renders_without_a_record(tmp_path: Path, de
 
 
 def test_migrations_beside_the_design_are_its_own(tmp_path: Path, design_copy: Path) -> None:
-    assert migrations_dir(SAMPLE_DESIGN) == REPO_ROOT / "migrations"
+    assert migrations_dir(SAMPLE_DESIGN) == SAMPLE_DESIGN / "migrations"
     assert migrations_dir(design_copy) is None
     (design_copy / "migrations").mkdir()
-    shutil.copy(REPO_ROOT / "migrations" / "0001_beheer_en_hardening.yaml", design_copy / "migrations")
+    shutil.copy(SAMPLE_DESIGN / "migrations" / "0001_beheer_en_hardening.yaml", design_copy / "migrations")
     assert migrations_dir(design_copy) == design_copy / "migrations"
     assert migrations_dir(design_copy, tmp_path) == tmp_path
     output = tmp_path / "out"

@@ -6,7 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from fundament.app import app
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import Design
 from inventory.migrations import load_migrations
 from inventory.model import Platform
@@ -20,7 +20,7 @@ def test_render_writes_one_file_per_selected_device(tmp_path: Path, design: Desi
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "frr").iterdir()) == ["spine1.cfg", "spine2.cfg"]
     written = (tmp_path / "frr" / "spine1.cfg").read_text(encoding="utf-8")
-    intent = Intent(design, load_migrations(REPO_ROOT / "migrations", design))
+    intent = Intent(design, load_migrations(SAMPLE_DESIGN / "migrations", design))
     assert written == intent.config("spine1", Platform.FRR)
 
 

@@ -1,0 +1,1 @@
+../../../ci/bootstrap-docker.sh
