@@ -22,7 +22,7 @@ runner = CliRunner()
 def design_copy(tmp_path: Path) -> Path:
     """The sample design in a folder of its own, without migrations."""
     folder = tmp_path / "design"
-    shutil.copytree(SAMPLE_DESIGN, folder)
+    shutil.copytree(SAMPLE_DESIGN, folder, ignore=shutil.ignore_patterns("migrations"))
     return folder
 
 
