@@ -85,11 +85,11 @@ def test_secret_names_are_found_by_walking_the_model_wherever_a_reference_sits()
 
 
 def test_the_sample_designs_secrets_are_all_found() -> None:
-    from fundament.paths import REPO_ROOT
+    from fundament.paths import SAMPLE_DESIGN
     from inventory import load_design
     from network.lifecycle.scrub import secret_names
 
-    found = secret_names(load_design(REPO_ROOT / "inventory" / "design"))
+    found = secret_names(load_design(SAMPLE_DESIGN))
     assert {"FUNDAMENT_NETBEHEER_PASSWORD", "FUNDAMENT_NOC_PASSWORD", "FUNDAMENT_TACACS_KEY"} <= found
 
 

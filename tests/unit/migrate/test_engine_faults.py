@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from nornir.core import Nornir
 
-from fundament.paths import REPO_ROOT
+from fundament.paths import SAMPLE_DESIGN
 from inventory import load_design
 from inventory.migrations import load_migrations
 from network.lifecycle.outcome import CheckVerdict, Status
@@ -26,8 +26,8 @@ from network.targets import Target
 from tests.unit.lifecycle.faults import FakeDevice, Fault, fault_nornir, send
 from tests.unit.lifecycle.faults import sigterm_guard as sigterm_guard
 
-DESIGN = load_design(REPO_ROOT / "inventory" / "design")
-MIGRATIONS = load_migrations(REPO_ROOT / "migrations", DESIGN)
+DESIGN = load_design(SAMPLE_DESIGN)
+MIGRATIONS = load_migrations(SAMPLE_DESIGN / "migrations", DESIGN)
 FIRST = MIGRATIONS[0].id
 
 
