@@ -15,8 +15,9 @@ import yaml
 from typer.testing import CliRunner
 
 from fundament.app import app
+from tests.root import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = REPO_ROOT
 GITLAB = ROOT / "ci" / "gitlab-ci.yml"
 GITHUB = ROOT / "ci" / "github-actions.yml"
 ACTIONLINT_CONFIG = ROOT / "ci" / "actionlint.yaml"

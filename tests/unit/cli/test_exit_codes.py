@@ -3,7 +3,7 @@
 import re
 
 from fundament.exitcodes import ExitCode
-from fundament.paths import REPO_ROOT
+from tests.root import REPO_ROOT
 
 
 def test_the_readme_table_lists_every_exit_code() -> None:

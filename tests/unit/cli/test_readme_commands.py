@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fundament.app import app
-from fundament.paths import REPO_ROOT
+from tests.root import REPO_ROOT
 
 READMES = [REPO_ROOT / "README.md", *sorted(REPO_ROOT.glob("*/README.md"))]
 _WORD = re.compile(r"[a-z][a-z-]*(\|[a-z][a-z-]*)*")
