@@ -28,13 +28,12 @@ def generated(sites: int) -> Iterator[Path]:
 
 def measured(*arguments: str) -> tuple[float, float]:
     """Seconds and peak resident memory (MB) of `fundament arguments...`; exits on a failure."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [str(FUNDAMENT), *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        assert process.stderr is not None
-        raise SystemExit(f"fundament {' '.join(arguments)} failed: {process.stderr.read()[-500:]}")
+    with tempfile.TemporaryFile(mode="w+") as errors:  # a pipe would fill up with progress output and block
+        started = time.perf_counter()
+        process = subprocess.Popen([str(FUNDAMENT), *arguments], stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"fundament {' '.join(arguments)} failed: {errors.read()[-500:]}")
     return seconds, usage.ru_maxrss / 1024
