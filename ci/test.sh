@@ -8,7 +8,8 @@ ci/setup-python.sh
 . ci/bootstrap-lab.sh
 
 # Unit tests first (quick feedback), then the live lab and Docker tests.
-(($#)) || set -- tests/unit tests/lab
+full=0
+(($#)) || { full=1; set -- tests/unit tests/lab; }
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?
@@ -16,5 +17,10 @@ set -e
 if ((status == 5)); then
   echo "pytest collected no tests: that is a failure, not a pass" >&2
   exit 1
+fi
+if ((status == 0 && full)); then
+  # Mutation testing of the safety modules whose every mutant the unit tests kill (ci/mutation.py).
+  echo "==> mutation testing: ci/mutation.py --ci --strict"
+  .venv/bin/python ci/mutation.py --ci --strict || exit 1
 fi
 exit "$status"
