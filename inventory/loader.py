@@ -252,7 +252,7 @@ def _first_alias_line(text: str) -> int | None:
     # a node keeps the marks of its anchor; only the event stream knows where the alias was written
     for event in yaml.parse(text, Loader=_YAML_LOADER):
         if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-            return event.start_mark.line + 1
+            return int(event.start_mark.line) + 1
     return None
 
 
