@@ -18,6 +18,8 @@ kernel (user-mode Linux), built once here for both.
     boots once the CLAB_INTFS of them exist), its hostname and environment;
   - files below `INJECT_DIR` (/machine/inject) of the container are copied to the same path in the guest
     before the command starts (containerlab `binds:`, docker `-v`);
+  - MACHINE_MGMT_DEFAULT=no keeps the default route off the management interface (a host that routes
+    through its data ports); MACHINE_SYSCTLS are set in the guest's kernel;
   - `CAPABILITIES` are the capabilities the container needs (no --privileged); `machine_env()` builds the
     MACHINE_* variables; `uml_missing()` says why machines cannot run here (None when they can);
   - the guest's writes go to a copy-on-write layer in the container's memory: every start is a fresh boot

@@ -45,10 +45,13 @@ done
 ip link set eth0 up
 if [ -n "$MACHINE_MGMT_IPV4" ]; then
   ip address add "$MACHINE_MGMT_IPV4" dev eth0
-  [ -z "$MACHINE_MGMT_GW" ] || ip route add default via "$MACHINE_MGMT_GW" dev eth0
+  if [ -n "$MACHINE_MGMT_GW" ] && [ "${MACHINE_MGMT_DEFAULT:-yes}" != no ]; then
+    ip route add default via "$MACHINE_MGMT_GW" dev eth0
+  fi
 fi
 for setting in ${MACHINE_SYSCTLS:-}; do
-  sysctl -q -w "$setting"
+  key=${setting%%=*}
+  echo "${setting#*=}" >"/proc/sys/$(echo "$key" | tr . /)"
 done
 
 eval "exec $command"

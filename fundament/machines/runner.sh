@@ -8,6 +8,7 @@
 #   MACHINE_SYSCTLS     "key=value ..." set in the guest before its command runs
 #   CLAB_INTFS          number of data interfaces containerlab will add; the guest boots once they exist
 #   MACHINE_WAIT        seconds to wait for them (default 300)
+#   MACHINE_MGMT_DEFAULT  "no": no default route over the management interface in the guest
 # Every other variable of the container reaches the guest command's environment too.
 set -eu
 
@@ -35,7 +36,12 @@ data_interfaces() {
 }
 
 # containerlab adds the data interfaces after the container starts; the guest sees only what exists at boot.
+# They do not survive a restart of the container (after its guest ended): say so instead of waiting.
 want=${CLAB_INTFS:-0}
+if [ -e /machine/started ] && [ "$(data_interfaces | wc -l)" -lt "$want" ]; then
+  fail "restarted after the guest ended (its log is above); containerlab's links are gone: deploy again"
+fi
+touch /machine/started
 waited=0
 while [ "$(data_interfaces | wc -l)" -lt "$want" ]; do
   [ "$waited" -lt "$((${MACHINE_WAIT:-300} * 5))" ] || fail "only $(data_interfaces | tr '\n' ' ')of $want data interfaces appeared"
@@ -70,12 +76,19 @@ echo "$command" >$share/command
 # Files given to the guest (containerlab binds, docker run -v) land at the same path in its root.
 [ -d /machine/inject ] && cp -a /machine/inject/. $share/files/
 
+# A raw socket sees the frames the guest sends as well as those it receives; handed back to the guest,
+# its own frames would make it its own LLDP neighbour and loop through its bridges. This classic BPF
+# program (code, jt, jf, k) drops outgoing frames: load the packet type; if PACKET_OUTGOING (4) return 0,
+# else accept the whole frame.
+printf '\040\000\000\000\004\360\377\377\025\000\000\001\004\000\000\000' >$state/incoming.bpf
+printf '\006\000\000\000\000\000\000\000\006\000\000\000\377\377\377\377' >>$state/incoming.bpf
+
 set -- mem="$mem" ubd0=$state/cow,/machine/disk.img root=/dev/ubda rw \
   con=null con0=null,fd:1 init=/usr/local/sbin/fundament-machine-init machine_share=$share
 index=0
 for iface in $interfaces; do
   mac=$(cat /sys/class/net/"$iface"/address)
-  set -- "$@" "vec$index:transport=raw,ifname=$iface,mac=$mac"
+  set -- "$@" "vec$index:transport=raw,ifname=$iface,mac=$mac,bpffile=$state/incoming.bpf"
   index=$((index + 1))
 done
 

@@ -30,11 +30,14 @@ _RUNNER = "/usr/local/sbin/fundament-machine"
 _GUEST_INIT = "/usr/local/sbin/fundament-machine-init"
 
 # The kernel's modules ship for UML under /usr/lib/uml/modules; the guest's modprobe looks in /lib/modules.
-_LINK_MODULES = """\
+# Loading bonding would otherwise create a bond0 nobody asked for.
+_KERNEL_SETUP = """\
+mkdir -p /lib/modules
 for tree in /usr/lib/uml/modules/*; do
   ln -sfn "$tree" "/lib/modules/${tree##*/}"
   depmod -a "${tree##*/}"
 done
+echo 'options bonding max_bonds=0' >/etc/modprobe.d/fundament-machine.conf
 """
 
 
@@ -49,7 +52,7 @@ def machine_recipe(recipe: ImageRecipe) -> ImageRecipe:
                 _RUNNER: ImageFile(source=_HERE / "runner.sh", mode=0o755),
                 _GUEST_INIT: ImageFile(source=_HERE / "guest-init.sh", mode=0o755),
             },
-            "setup": f"{recipe.setup}mkdir -p /lib/modules\n{_LINK_MODULES}",
+            "setup": recipe.setup + _KERNEL_SETUP,
             "entrypoint": [_RUNNER],
             "cmd": [*recipe.entrypoint, *recipe.cmd],
             "boot_disk": True,
