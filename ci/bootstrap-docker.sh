@@ -10,6 +10,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 apt_install docker.io debootstrap iptables "$@"
+# The workplace disk image: partitions, file systems and a UEFI boot loader written without loop devices.
+apt_install fdisk dosfstools mtools grub-efi-amd64-bin qemu-utils
 
 if ! docker info >/dev/null 2>&1; then
   if ! pgrep -x dockerd >/dev/null; then

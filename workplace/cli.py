@@ -79,8 +79,15 @@ def build_command(
         f"converge: ok={converge.ok} changed={converge.changed} ({converge.seconds} s); "
         f"idempotence: changed={second.changed} ({second.seconds} s)"
     )
-    out.print(f"[green]built[/green] {manifest.image} ({len(manifest.packages)} packages)")
+    where = (
+        f"on a booted machine (SSH after {manifest.boot_seconds} s)"
+        if manifest.built_on == "machine"
+        else "in a container (user-mode Linux is not installed: services were not run)"
+    )
+    out.print(f"[green]built[/green] {manifest.image} ({len(manifest.packages)} packages) {where}")
     out.print(f"  image:    {outcome.tarball}")
+    for file in manifest.disk.files:
+        out.print(f"  disk:     {outcome.manifest_path.parent / file.file} ({file.format})")
     out.print(f"  manifest: {outcome.manifest_path}")
 
 
@@ -89,6 +96,10 @@ def verify(
     machine: Annotated[str, typer.Option("--machine", help="docker://CONTAINER or ssh://[user@]host")],
     profile: ProfileOption = None,
     sudo: Annotated[bool, typer.Option("--sudo", help="audit with sudo (SSH as a non-root user)")] = False,
+    log_host: Annotated[
+        str | None,
+        typer.Option("--log-host", help="the central log host (docker:// or ssh://): prove that logs arrive"),
+    ] = None,
     inventory: InventoryOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -103,6 +114,7 @@ def verify(
                 playbook_vars(design, chosen),
                 workdir,
                 sudo=sudo,
+                log_host=log_host,
                 on_result=lambda result: step.advance(f"{result.group} {result.outcome}"),
             )
     except (ProfileError, VerifyError) as error:

@@ -47,15 +47,6 @@ def remove(name: str) -> None:
     subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
 
 
-def commit(name: str, tag: str, labels: dict[str, str]) -> str:
-    """Commit the container as image `tag`; returns the image id."""
-    changes = []
-    for key, value in labels.items():
-        changes += ["--change", f"LABEL {key}={json.dumps(value)}"]
-    docker("commit", *changes, name, tag)
-    return docker("image", "inspect", "--format", "{{.Id}}", tag).strip()
-
-
 def save(tag: str, tarball: Path) -> None:
     """`docker save` to `tarball`, written under a temporary name so a broken export never looks finished."""
     partial = tarball.with_name(tarball.name + ".partial")
@@ -78,3 +69,46 @@ def retire_older_images(repository: str, keep: str, label: str) -> None:
         if tag != keep:
             untag(tag)
     docker("image", "prune", "--force", "--filter", f"label={label}")
+
+
+def export_tree(name: str, tree: Path) -> None:
+    """The container's file system unpacked into `tree`, owners, modes and capabilities kept."""
+    tree.mkdir(parents=True, exist_ok=True)
+    export = subprocess.Popen(["docker", "export", name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        unpack = subprocess.run(
+            ["tar", "-x", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-C", str(tree)],
+            stdin=export.stdout,
+            capture_output=True,
+            check=False,
+        )
+    finally:
+        if export.stdout is not None:
+            export.stdout.close()
+        export.wait()
+    if export.returncode != 0 or unpack.returncode != 0:
+        stderr = export.stderr.read() if export.stderr is not None else b""
+        detail = (stderr or unpack.stderr).decode(errors="replace").strip().splitlines()[-3:]
+        raise ContainerError("docker export failed: " + " / ".join(detail))
+
+
+def import_tree(tree: Path, tag: str, labels: dict[str, str], cmd: list[str]) -> str:
+    """`tree` as the single-layer image `tag` with `labels` and `cmd`; returns the image id."""
+    changes = [f"CMD {json.dumps(cmd)}"] + [
+        f"LABEL {key}={json.dumps(value)}" for key, value in labels.items()
+    ]
+    pack = subprocess.Popen(
+        ["tar", "--numeric-owner", "--xattrs", "-C", str(tree), "-c", "."], stdout=subprocess.PIPE
+    )
+    try:
+        result = subprocess.run(
+            ["docker", "import", *(arg for change in changes for arg in ("--change", change)), "-", tag],
+            stdin=pack.stdout, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    finally:
+        if pack.stdout is not None:
+            pack.stdout.close()
+        pack.wait()
+    if pack.returncode != 0 or result.returncode != 0:
+        raise ContainerError(f"docker import failed: {(result.stderr or 'tar failed').strip()[-300:]}")
+    return docker("image", "inspect", "--format", "{{.Id}}", tag).strip()

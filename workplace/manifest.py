@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from inventory.model import Design
 from inventory.model.workplace import WorkplaceProfile
 from workplace.controls import CATALOG
+from workplace.disk import DiskImage
 from workplace.runner import PlaybookRun
 from workplace.verify import TestOutcome, VerifyReport
 
@@ -47,6 +48,9 @@ class Manifest(BaseModel):
     tarball: str
     tarball_sha256: str
     base_image: str
+    built_on: Literal["machine", "container"]
+    boot_seconds: float | None
+    disk: DiskImage
     design: str
     built_at: datetime
     builder: str
@@ -73,6 +77,9 @@ def build_manifest(
     tarball: str,
     tarball_sha256: str,
     base_image: str,
+    built_on: Literal["machine", "container"],
+    boot_seconds: float | None,
+    disk: DiskImage,
     built_at: datetime,
     builder: str,
     packages: dict[str, str],
@@ -105,6 +112,9 @@ def build_manifest(
         tarball=tarball,
         tarball_sha256=tarball_sha256,
         base_image=base_image,
+        built_on=built_on,
+        boot_seconds=boot_seconds,
+        disk=disk,
         design=f"{design.design.name} {design.design.version}",
         built_at=built_at,
         builder=builder,

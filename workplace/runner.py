@@ -1,8 +1,10 @@
-"""The playbook, run through ansible-runner against a container, its events streamed to a progress step."""
+"""The playbook, run through ansible-runner against a container or a machine over SSH, its events streamed to
+a progress step."""
 
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +35,47 @@ class PlaybookRun(BaseModel):
         return self.status == "successful" and self.rc == 0 and self.failed == 0
 
 
-def container_inventory(container: str) -> dict[str, Any]:
-    """An inventory of one host: the container, reached with `docker exec`."""
-    return {
-        "all": {
-            "hosts": {
-                container: {
-                    "ansible_connection": "community.docker.docker",
-                    "ansible_python_interpreter": "/usr/bin/python3",
-                }
-            }
+@dataclass(frozen=True)
+class SshTarget:
+    """A machine provisioned the way real ones are: over SSH with a key, as a user with sudo. `config` is
+    an ssh_config file for that login (testinfra reads it)."""
+
+    host: str
+    user: str
+    key: Path
+    config: Path
+    port: int = 22
+
+    @property
+    def uri(self) -> str:
+        """The testinfra host spec of the same login."""
+        return f"ssh://{self.user}@{self.host}:{self.port}?ssh_config={self.config}"
+
+    def write_config(self) -> None:
+        # A machine booted from the image makes new host keys each time: trust them on first contact only.
+        self.config.write_text(
+            f"Host {self.host}\n  IdentityFile {self.key}\n  IdentitiesOnly yes\n  BatchMode yes\n"
+            "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n",
+            encoding="utf-8",
+        )
+
+
+def inventory(target: str | SshTarget) -> dict[str, Any]:
+    """An inventory of one host: a container (a name, reached with `docker exec`) or a machine over SSH."""
+    variables: dict[str, Any]
+    if isinstance(target, str):
+        host, variables = target, {"ansible_connection": "community.docker.docker"}
+    else:
+        host = target.host
+        variables = {
+            "ansible_connection": "ssh",
+            "ansible_host": target.host,
+            "ansible_port": target.port,
+            "ansible_user": target.user,
+            "ansible_ssh_common_args": f"-F {target.config}",
+            "ansible_become": True,
         }
-    }
+    return {"all": {"hosts": {host: {**variables, "ansible_python_interpreter": "/usr/bin/python3"}}}}
 
 
 class _Events:
@@ -71,9 +102,9 @@ class _Events:
 
 
 def run_playbook(
-    container: str, variables: dict[str, Any], private_dir: Path, ident: str, step: Step
+    target: str | SshTarget, variables: dict[str, Any], private_dir: Path, ident: str, step: Step
 ) -> PlaybookRun:
-    """Run the PoC playbook once against `container`; artifacts go to private_dir/artifacts/<ident>."""
+    """Run the PoC playbook once against `target`; artifacts go to private_dir/artifacts/<ident>."""
     private_dir.mkdir(parents=True, exist_ok=True)
     events = _Events(step)
     started = time.monotonic()
@@ -81,7 +112,7 @@ def run_playbook(
         private_data_dir=str(private_dir),
         project_dir=str(ANSIBLE_DIR),
         playbook=PLAYBOOK,
-        inventory=container_inventory(container),
+        inventory=inventory(target),
         extravars=variables,
         ident=ident,
         event_handler=events,

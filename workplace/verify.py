@@ -156,11 +156,15 @@ def run_validation(
     variables: dict[str, Any],
     workdir: Path,
     sudo: bool = False,
+    log_host: str | None = None,
     on_result: Callable[[TestOutcome], None] = lambda result: None,
 ) -> VerifyReport:
     """Run the suite against `target` expecting `variables` (the build's extra vars). pytest's own
-    output goes to `workdir`/pytest.log, the expectations to `workdir`/vars.json."""
+    output goes to `workdir`/pytest.log, the expectations to `workdir`/vars.json. With `log_host` (a
+    target too) forwarded log messages must arrive there."""
     check_target(target)
+    if log_host is not None:
+        check_target(log_host)
     if not reachable(target):
         raise VerifyError(f"cannot run commands on {target}: is the container running / the host reachable?")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -178,6 +182,8 @@ def run_validation(
     ]  # fmt: skip
     if sudo:
         args.append("--sudo")
+    if log_host is not None:
+        args.append(f"--log-host={log_host}")
     collector = _Collector(on_result)
     started = time.monotonic()
     log = io.StringIO()

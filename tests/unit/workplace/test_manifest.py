@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from inventory.model.workplace import Control
 from workplace.build import image_version
+from workplace.disk import DiskCheck, DiskFile, DiskImage
 from workplace.manifest import Manifest, build_manifest
 from workplace.profile import playbook_vars, select_profile
 from workplace.runner import PlaybookRun
@@ -30,6 +31,20 @@ def _report(outcomes: list[TestOutcome]) -> VerifyReport:
     )
 
 
+DISK = DiskImage(
+    root_uuid="8d3f0c55-3a4e-5b7e-9f1c-0a1b2c3d4e5f",
+    esp_uuid="1A2B-3C4D",
+    kernel="vmlinuz-6.1.0-28-amd64",
+    initrd="initrd.img-6.1.0-28-amd64",
+    files=[
+        DiskFile(file="p.raw", format="raw", bytes=2 << 30, virtual_bytes=2 << 30, sha256="cd" * 32),
+        DiskFile(file="p.qcow2", format="qcow2", bytes=1 << 30, virtual_bytes=2 << 30, sha256="ef" * 32),
+    ],
+    checks=[DiskCheck(check="partition table", passed=True, detail="gpt label, 2 partition(s)")],
+    seconds=12.5,
+)
+
+
 def _manifest(design, profile_name: str, outcomes: list[TestOutcome]) -> Manifest:
     profile = select_profile(design, profile_name)
     return build_manifest(
@@ -41,6 +56,9 @@ def _manifest(design, profile_name: str, outcomes: list[TestOutcome]) -> Manifes
         tarball="workplace-kantoor-2026.11-abc.tar",
         tarball_sha256="ab" * 32,
         base_image="fundament/workplace-base:0123",
+        built_on="machine",
+        boot_seconds=21.5,
+        disk=DISK,
         built_at=BUILT_AT,
         builder="fundament 0.1.0",
         packages={"zsh": "5.9-4", "bash": "5.2.15-2+b7"},
@@ -94,6 +112,11 @@ def test_packages_software_runs_and_tests_are_recorded(design):
     assert (manifest.converge.changed, manifest.idempotence.changed) == (38, 0)
     assert (manifest.tests.passed, manifest.tests.failed, manifest.tests.skipped) == (2, 1, 1)
     assert manifest.design == "provincie-fundament 2026.11"
+    assert (manifest.built_on, manifest.boot_seconds) == ("machine", 21.5)
+    assert [(file.format, file.sha256) for file in manifest.disk.files] == [
+        ("raw", "cd" * 32),
+        ("qcow2", "ef" * 32),
+    ]
 
 
 def test_balie_lists_only_the_purposes_it_fills(design):
