@@ -79,6 +79,22 @@ def create_network(name: str, allowed_from: Iterable[str]) -> ipaddress.IPv4Netw
     raise MachineError(f"no free /28 in the management prefixes for the machine's network ({refused})")
 
 
+def guest_resolv_conf(host_resolv_conf: str) -> str:
+    """This host's resolvers for the guest: Docker's embedded resolver lives in the container's network
+    namespace, which the guest (its own kernel) does not share; loopback resolvers are the host's own."""
+    servers = [
+        line.split()[1]
+        for line in host_resolv_conf.splitlines()
+        if line.startswith("nameserver") and len(line.split()) > 1
+        and not ipaddress.ip_address(line.split()[1]).is_loopback
+    ]  # fmt: skip
+    if not servers:
+        raise MachineError(
+            "this host has no non-loopback resolver in /etc/resolv.conf for the machine to use"
+        )
+    return "".join(f"nameserver {server}\n" for server in servers)
+
+
 def network_subnet(network: str) -> ipaddress.IPv4Network:
     subnet = container.docker("network", "inspect", "--format", "{{(index .IPAM.Config 0).Subnet}}", network)
     return ipaddress.IPv4Network(subnet.strip())
@@ -137,6 +153,8 @@ def booted(
     key.unlink(missing_ok=True)
     key.with_suffix(".pub").unlink(missing_ok=True)
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    resolv = key_dir / "resolv.conf"
+    resolv.write_text(guest_resolv_conf(Path("/etc/resolv.conf").read_text()), encoding="utf-8")
     subnet = create_network(name, allowed_from) if network is None else network_subnet(network)
     try:
         address = free_address(network or name, subnet)
@@ -146,6 +164,7 @@ def booted(
         container.docker(
             "run", "--detach", "--name", name, "--hostname", name, *caps, *env,
             "--volume", f"{key.with_suffix('.pub')}:{INJECT_DIR}{AUTHORIZED_KEYS_DIR}/{PROVISIONING_USER}:ro",
+            "--volume", f"{resolv}:{INJECT_DIR}/etc/resolv.conf:ro",
             "--network", network or name, "--ip", address, reference, "/lib/systemd/systemd",
         )  # fmt: skip
         try:
