@@ -45,7 +45,7 @@ def base_recipe(release: str) -> ImageRecipe:
     return ImageRecipe(
         name="fundament/workplace-base",
         release=release,
-        packages=["python3", "systemd-sysv", "openssh-server", "sudo", "linux-image-amd64"],
+        packages=["python3", "systemd-sysv", "openssh-server", "sudo", "iproute2", "linux-image-amd64"],
         files={
             "/usr/sbin/policy-rc.d": ImageFile(source=_FILES / "policy-rc.d", mode=0o755),
             "/etc/dpkg/dpkg.cfg.d/01-nodoc": ImageFile(source=_FILES / "01-nodoc"),
