@@ -208,7 +208,11 @@ def _machine(design: Design, name: str, release: str, out: Path, network: str | 
     with ExitStack() as stack:
         with progress("boot") as step:
             step.note("user-mode Linux, systemd as PID 1")
-            booted = stack.enter_context(machine.booted(reference, name, allowed_from, out / "ssh", network))
+            booted = stack.enter_context(
+                machine.booted(
+                    reference, name, allowed_from, out / "ssh", network, avoid=[str(design.management.subnet)]
+                )
+            )
             step.note(f"{booted.address} answers SSH after {booted.boot_seconds} s")
         yield _Subject(
             built_on="machine",

@@ -54,18 +54,27 @@ def ssh_command(target: SshTarget) -> list[str]:
             f"{target.user}@{target.host}"]  # fmt: skip
 
 
-def candidate_subnets(allowed_from: Iterable[str]) -> Iterator[ipaddress.IPv4Network]:
-    """/28 networks inside the prefixes SSH is allowed from, highest first (away from gateways)."""
+def candidate_subnets(
+    allowed_from: Iterable[str], avoid: Iterable[str] = ()
+) -> Iterator[ipaddress.IPv4Network]:
+    """/28 networks inside the prefixes SSH is allowed from, highest first (away from gateways), none
+    overlapping `avoid` (the lab's management subnet: containerlab creates its network there)."""
+    avoided = [ipaddress.ip_network(prefix) for prefix in avoid]
     for prefix in allowed_from:
         network = ipaddress.ip_network(prefix)
-        if isinstance(network, ipaddress.IPv4Network) and network.prefixlen <= _SUBNET_PREFIX:
-            yield from reversed(list(network.subnets(new_prefix=_SUBNET_PREFIX)))
+        if not isinstance(network, ipaddress.IPv4Network) or network.prefixlen > _SUBNET_PREFIX:
+            continue
+        for subnet in reversed(list(network.subnets(new_prefix=_SUBNET_PREFIX))):
+            if not any(subnet.overlaps(other) for other in avoided):
+                yield subnet
 
 
-def create_network(name: str, allowed_from: Iterable[str]) -> ipaddress.IPv4Network:
+def create_network(
+    name: str, allowed_from: Iterable[str], avoid: Iterable[str] = ()
+) -> ipaddress.IPv4Network:
     """A Docker network on the first free /28 of the management prefixes (others may hold the rest)."""
-    refused = ""
-    for subnet in candidate_subnets(allowed_from):
+    refused = "none left"
+    for subnet in candidate_subnets(allowed_from, avoid):
         gateway = next(subnet.hosts())
         try:
             container.docker(
@@ -143,6 +152,7 @@ def booted(
     allowed_from: Iterable[str],
     key_dir: Path,
     network: str | None = None,
+    avoid: Iterable[str] = (),
     timeout: float = BOOT_TIMEOUT,
 ) -> Iterator[Machine]:
     """Boot `reference` (a machine image of the base recipe) with systemd as PID 1 and wait until it
@@ -155,7 +165,7 @@ def booted(
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
     resolv = key_dir / "resolv.conf"
     resolv.write_text(guest_resolv_conf(Path("/etc/resolv.conf").read_text()), encoding="utf-8")
-    subnet = create_network(name, allowed_from) if network is None else network_subnet(network)
+    subnet = create_network(name, allowed_from, avoid) if network is None else network_subnet(network)
     try:
         address = free_address(network or name, subnet)
         env = [arg for key_, value in machine_env(MEMORY).items() for arg in ("--env", f"{key_}={value}")]

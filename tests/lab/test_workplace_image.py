@@ -38,7 +38,8 @@ def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
     design whose log server is that host: (design folder, network, log host container)."""
     design = load_design()
     name = f"fundament-wp-{uuid.uuid4().hex[:6]}"
-    subnet = machine.create_network(name, [str(p) for p in design.management.ssh.allowed_from])
+    allowed_from = [str(prefix) for prefix in design.management.ssh.allowed_from]
+    subnet = machine.create_network(name, allowed_from, avoid=[str(design.management.subnet)])
     log_host = f"{name}-loghost"
     address = str(list(subnet.hosts())[1])
     try:

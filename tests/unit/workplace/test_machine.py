@@ -14,6 +14,9 @@ def test_machine_networks_lie_within_the_ssh_management_prefixes() -> None:
     for subnet in subnets:
         assert any(subnet.subnet_of(ipaddress.IPv4Network(p)) for p in ("172.20.20.0/24", "10.10.10.0/24"))
     assert list(candidate_subnets(["10.1.2.3/32"])) == []
+    # The lab's management subnet is containerlab's: a machine network there would keep the lab from starting.
+    kept = list(candidate_subnets(["172.20.20.0/24", "10.10.10.0/24"], avoid=["172.20.20.0/24"]))
+    assert kept[0] == ipaddress.IPv4Network("10.10.10.240/28") and len(kept) == 16
 
 
 def test_guest_gets_the_hosts_resolvers_but_not_loopback_ones() -> None:
