@@ -136,7 +136,7 @@ def _wait_for_ssh(target: SshTarget, name: str, timeout: float) -> None:
             last = str(error)
             time.sleep(1)
             continue
-        probe = subprocess.run([*ssh_command(target), "systemctl is-system-running --wait"],
+        probe = subprocess.run([*ssh_command(target), "sudo systemctl is-system-running --wait"],
                                capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
         if probe.returncode == 0 or probe.stdout.strip() in ("running", "degraded"):
             return
