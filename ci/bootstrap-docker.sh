@@ -10,8 +10,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 apt_install docker.io debootstrap iptables "$@"
-# The workplace disk image: partitions, file systems and a UEFI boot loader written without loop devices.
-apt_install fdisk dosfstools mtools grub-efi-amd64-bin qemu-utils
+# Workplace: the disk image (partitions, file systems, UEFI boot loader written without loop devices) and
+# the machine (offloads off on its host-side interface: workplace/machine.py says why).
+apt_install fdisk dosfstools mtools grub-efi-amd64-bin qemu-utils ethtool
 
 if ! docker info >/dev/null 2>&1; then
   if ! pgrep -x dockerd >/dev/null; then
