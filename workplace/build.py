@@ -142,10 +142,13 @@ def _validate(
     return report
 
 
-def build(design: Design, profile_name: str | None = None, log_host: str | None = None) -> BuildOutcome:
-    """Build, prove and export the image of one profile (the default profile when None). With `log_host`
-    (a testinfra target) forwarded log messages must arrive there."""
-    with building(design, profile_name, log_host) as built:
+def build(
+    design: Design, profile_name: str | None = None, log_host: str | None = None, on: BuiltOn = "container"
+) -> BuildOutcome:
+    """Build, prove and export the image of one profile (the default profile when None), in a container
+    or on a booted machine (`on`). With `log_host` (a testinfra target) forwarded log messages must
+    arrive there."""
+    with building(design, profile_name, log_host, on=on) as built:
         return built.outcome
 
 
@@ -160,7 +163,11 @@ class Built:
 
 @contextmanager
 def building(
-    design: Design, profile_name: str | None = None, log_host: str | None = None, network: str | None = None
+    design: Design,
+    profile_name: str | None = None,
+    log_host: str | None = None,
+    network: str | None = None,
+    on: BuiltOn = "container",
 ) -> Iterator[Built]:
     """`build`, keeping the proven machine running until the block ends (to audit it again). `network`:
     a Docker network (its subnet within the SSH management prefixes) to boot the machine on, e.g. one that
@@ -169,7 +176,7 @@ def building(
     state_dir().mkdir(parents=True, exist_ok=True)
     # Two builds of one profile in this clone would share (and wipe) one output folder: the second waits.
     with FileLock(str(state_dir() / f"workplace-{profile.name}.lock")):
-        yield from _build(design, profile, log_host, network)
+        yield from _build(design, profile, log_host, network, on)
 
 
 def strip_tree(tree: Path, patterns: tuple[str, ...]) -> None:
@@ -184,12 +191,15 @@ def strip_tree(tree: Path, patterns: tuple[str, ...]) -> None:
 
 @contextmanager
 def _subject(
-    design: Design, profile: WorkplaceProfile, release: str, out: Path, network: str | None
+    design: Design, profile: WorkplaceProfile, release: str, out: Path, network: str | None, on: BuiltOn
 ) -> Iterator[_Subject]:
-    """A booted machine of the base image, or a container of it where user-mode Linux is missing."""
+    """A booted machine of the base image, or a container of it."""
     name = f"fundament-workplace-{profile.name}-{os.getpid()}"
+    missing = uml_missing()
+    if on == "machine" and missing is not None:
+        raise BuildError(f"cannot boot the machine: {missing}")
     try:
-        if uml_missing() is None:
+        if on == "machine":
             with _machine(design, name, release, out, network) as subject:
                 yield subject
         else:
@@ -241,7 +251,7 @@ def _container(name: str, release: str) -> Iterator[_Subject]:
 
 
 def _build(
-    design: Design, profile: WorkplaceProfile, log_host: str | None, network: str | None
+    design: Design, profile: WorkplaceProfile, log_host: str | None, network: str | None, on: BuiltOn
 ) -> Iterator[Built]:
     release = design.workplace.base if design.workplace else "bookworm"
     variables = playbook_vars(design, profile)
@@ -254,7 +264,7 @@ def _build(
     repository = f"fundament/workplace-{profile.name}"
     tag = f"{repository}:{version}"
     stem = f"workplace-{profile.name}-{version}"
-    with _subject(design, profile, release, out, network) as subject:
+    with _subject(design, profile, release, out, network, on) as subject:
         converge, idempotence = _converge(subject.ansible, variables, out / "runner")
         report = _validate(subject.testinfra, variables, out / "verify", subject.sudo, log_host)
         packages = installed_packages(testinfra.get_host(subject.testinfra, sudo=subject.sudo))

@@ -53,13 +53,26 @@ def _show_report(report: VerifyReport) -> None:
 
 @app.command("build")
 def build_command(
-    profile: ProfileOption = None, inventory: InventoryOption = None, as_json: JsonOption = False
+    profile: ProfileOption = None,
+    on: Annotated[
+        str,
+        typer.Option(
+            "--on",
+            help="container: converge a container of the base image; machine: boot it under user-mode Linux "
+            "(systemd, SSH) and provision it over SSH",
+        ),
+    ] = "container",
+    inventory: InventoryOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Converge a container of the base image, prove idempotence, validate, then commit and export the image
-    (build/workplace/PROFILE/: tarball, manifest.json, ansible-runner artifacts). Exit 0 built, 1 not."""
+    """Converge the base image, prove idempotence, validate, then export the image and the disk image
+    (build/workplace/PROFILE/: tarball, disk images, manifest.json, ansible-runner artifacts). Exit 0 built,
+    1 not."""
     design = design_for(inventory).design
+    if on not in ("container", "machine"):
+        fail(f"--on {on}: expected container or machine")
     try:
-        outcome = build(design, profile)
+        outcome = build(design, profile, on="machine" if on == "machine" else "container")
     except (ProfileError, BuildError) as error:
         report = getattr(error, "report", None)
         if as_json:
