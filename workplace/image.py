@@ -58,4 +58,3 @@ def base_recipe(release: str) -> ImageRecipe:
         setup=_SETUP,
         cmd=CONTAINER_CMD,
     )
-
