@@ -1,12 +1,19 @@
-"""What each rendering platform needs to know, as data: interface naming and the files a config is made of.
+"""What fundament knows about each platform, as data: its NAPALM driver, interface naming, the files a config
+is made of, and how the verification catalog recognises parts of its configuration.
 
 A new platform is a new entry here plus its templates under network/templates/<name>/, never a branch in code.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
 
 from inventory.model import Platform
 from inventory.model.migration import Feature
+
+Service = Literal["ntp", "dns", "syslog"]
+"""A baseline service whose servers a device's configuration names."""
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,8 @@ class ConfigFile:
 @dataclass(frozen=True)
 class PlatformSpec:
     name: Platform
+    driver: str
+    """The NAPALM driver's name (`get_network_driver(driver)`), also Nornir's platform."""
     interface: str
     """Format of a front-panel port name from the design's port number, e.g. `Ethernet{number}`."""
     comment: str
@@ -32,6 +41,12 @@ class PlatformSpec:
     files: tuple[ConfigFile, ...]
     not_rendered: tuple[str, ...] = ()
     """Design features this platform's configuration leaves out, and why (for the lab fidelity report)."""
+    vxlan_interface: str | None = None
+    """Format of the interface carrying a VNI (`{vni}`) where each VNI has its own; None where all VNIs
+    share one (EOS's Vxlan1), so no per-VNI check can tell them apart."""
+    service_lines: Mapping[Service, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Running-config line (a regular expression, `{address}` filled in) naming a baseline server, per
+    service (ntp, dns, syslog) that this platform's configuration carries."""
 
     def interface_name(self, design_name: str) -> str:
         """The platform's name for a design interface `ethN`."""
@@ -44,6 +59,7 @@ FILE_MARKER = "#### fundament-file: "
 PLATFORMS: dict[Platform, PlatformSpec] = {
     Platform.FRR: PlatformSpec(
         name=Platform.FRR,
+        driver="frr",
         interface="eth{number}",
         comment="# ",
         loopback="lo",
@@ -63,9 +79,11 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
             "mtu: ifupdown2 sets it through /sys, read-only in a container; the lab topology sets link MTUs",
             "management VRF: the kernel has no VRF devices; eth0 stays with Docker",
         ),
+        vxlan_interface="vxlan{vni}",
     ),
     Platform.EOS: PlatformSpec(
         name=Platform.EOS,
+        driver="eos",
         interface="Ethernet{number}",
         comment="!! ",
         loopback="Loopback0",
@@ -75,6 +93,13 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
                 None,
                 ("system.j2", "services.j2", "interfaces.j2", "overlay.j2", "bgp.j2", "end.j2"),
             ),
+        ),
+        service_lines=MappingProxyType(
+            {
+                "ntp": r"^ntp server\b.*\b{address}\b",
+                "dns": r"^ip name-server\b.*\b{address}\b",
+                "syslog": r"^logging\b.*\bhost {address}\b",
+            }
         ),
     ),
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from fundament import secrets
 from inventory.model import Design, Platform
+from network.platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from nornir.core import Nornir
@@ -47,7 +48,7 @@ def _production_nornir(design: Design, workers: int) -> "Nornir":
             device.name: Host(
                 device.name,
                 hostname=str(device.mgmt_ipv4.ip),
-                platform=device.platform.value,
+                platform=PLATFORMS[device.platform].driver,
                 data={"role": device.role.value, "site": device.site},
                 defaults=defaults,
             )

@@ -24,13 +24,13 @@ from nornir.plugins.runners import ThreadedRunner
 from pydantic import ValidationError
 
 from fundament.errors import FundamentError
-from inventory.model import Design
+from inventory.model import Design, Platform
 from inventory.types import Model
 from network.lab.control import clab_dir
 from network.lab.ready import lab_credentials
+from network.platforms import PLATFORMS
 
-# The lab platform's NAPALM driver (network/napalm-frr); netmiko has no FRR type, its Linux type runs vtysh.
-NAPALM_PLATFORM = "frr"
+# Netmiko has no FRR type; its Linux type runs vtysh.
 NETMIKO_PLATFORM = "linux"
 
 
@@ -73,7 +73,7 @@ def build_inventory(design: Design, clab_inventory: Path) -> Inventory:
     defaults = Defaults(
         username=user,
         password=password,
-        platform=NAPALM_PLATFORM,
+        platform=PLATFORMS[Platform.FRR].driver,
         connection_options={"netmiko": ConnectionOptions(platform=NETMIKO_PLATFORM)},
     )
     groups = Groups()

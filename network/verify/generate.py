@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator, Mapping
 from itertools import permutations
 from typing import Any
 
-from inventory.model import Design, Endpoint, Platform
+from inventory.model import Design, Endpoint
 from inventory.model.migration import Feature
-from network.platforms import PLATFORMS
+from network.platforms import PLATFORMS, Service
 from network.targets import Target, platform_for
 from network.verify.check import Check
 from network.verify.checks import (
@@ -25,23 +25,10 @@ from network.verify.checks import (
     ServiceConfigured,
     SshOnly,
 )
-from network.verify.checks.baseline import Service
 from network.verify.checks.cabling import Port
 from network.verify.checks.overlay import Host, SegmentVni, TargetHost
 from network.verify.checks.routing import BgpEnd, Bounds
 from network.verify.reachability import STRATEGY, loopback_plans
-
-# The interface carrying a VNI, per platform where each VNI has its own (EOS puts all VNIs on Vxlan1).
-VXLAN_INTERFACES: dict[Platform, str] = {Platform.FRR: "vxlan{vni}"}
-
-# Running-config lines that name a baseline server, per platform that configures it ({address} is filled in).
-SERVICE_LINES: dict[Platform, dict[Service, str]] = {
-    Platform.EOS: {
-        "ntp": r"^ntp server\b.*\b{address}\b",
-        "dns": r"^ip name-server\b.*\b{address}\b",
-        "syslog": r"^logging\b.*\bhost {address}\b",
-    },
-}
 
 
 def header(design: Design, target: Target) -> str:
@@ -54,9 +41,9 @@ def header(design: Design, target: Target) -> str:
         STRATEGY,
     ]
     for platform in platforms:
-        if platform not in VXLAN_INTERFACES:
+        if PLATFORMS[platform].vxlan_interface is None:
             lines.append(f"{platform}: no evpn-vni checks (its VNIs share one VXLAN interface)")
-        if platform not in SERVICE_LINES:
+        if not PLATFORMS[platform].service_lines:
             lines.append(f"{platform}: no NTP/DNS/syslog checks, its configuration does not carry them:")
             lines += [f"  - {reason}" for reason in PLATFORMS[platform].not_rendered]
     asns = [device.asn for device in design.devices]
@@ -156,7 +143,7 @@ def _routing(design: Design, target: Target, live: Live) -> Iterator[Check[Any]]
 
 def _overlay(design: Design, target: Target, live: Live) -> Iterator[Check[Any]]:
     for device in design.devices:
-        vxlan = VXLAN_INTERFACES.get(platform_for(design, target, device.name))
+        vxlan = PLATFORMS[platform_for(design, target, device.name)].vxlan_interface
         segments = design.segments_on(device.name)
         if vxlan is None or not segments or device.role not in design.routing.overlay.vtep_roles:
             continue
@@ -232,7 +219,7 @@ def _baseline(design: Design, target: Target, live: Live) -> Iterator[Check[Any]
         if not live(device.name, Feature.BASELINE):
             continue
         yield SshOnly(SshOnly.Input(device=device.name))
-        lines = SERVICE_LINES.get(platform_for(design, target, device.name), {})
+        lines = PLATFORMS[platform_for(design, target, device.name)].service_lines
         for service, pattern in lines.items():
             expected = [pattern.format(address=re.escape(address)) for address in servers[service]]
             yield ServiceConfigured(

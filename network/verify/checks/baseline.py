@@ -1,11 +1,11 @@
 """Baseline controls on every switch, each tagged with its BIO control (BIO 2020, ISO 27002 numbering)."""
 
 import re
-from typing import Literal
 
 from pydantic import Field
 
 from inventory.types import Model
+from network.platforms import Service
 from network.verify.check import DeviceCheck, DeviceInput, Verdict, failed, passed
 from network.verify.observe import CONFIG, FLAG, Getter, Login, Observations, Request, TcpPort
 
@@ -100,7 +100,6 @@ class NoDefaultCredentials(DeviceCheck[CredentialsInput]):
         return passed(f"{self.inputs.device} refuses all {len(self.inputs.credentials)} default logins")
 
 
-Service = Literal["ntp", "dns", "syslog"]
 CONTROLS: dict[Service, tuple[str, ...]] = {
     "ntp": ("bio:12.4.4",),
     "dns": ("bio:13.1.2",),
