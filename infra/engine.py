@@ -1,26 +1,45 @@
-"""`fundament infra preview | up | refresh | outputs`: the real Pulumi engine through the Automation API.
+"""`fundament infra preview | up | refresh | destroy | outputs`: the real Pulumi engine (Automation API).
 
-The program runs inline (in this process), so the engine needs only the `pulumi` CLI and the vSphere
-resource plugin, not the Python language host. The stack's settings come from infra/Pulumi.<stack>.yaml;
-the policy pack in infra/policy/ runs on every preview and update.
+The program runs inline (in this process): the engine needs the `pulumi` CLI, not the Python language host,
+which no reachable registry serves. ci/bootstrap-infra.sh builds the CLI and puts it, with the launcher for
+the simulator's dynamic providers, beside the project's interpreter.
+
+- State: a file backend, `build/infra/state/` of the project unless `PULUMI_BACKEND_URL` says otherwise.
+- Secrets: the passphrase comes from `PULUMI_CONFIG_PASSPHRASE` (environment or vault file); only the `lab`
+  stack, whose target is the simulator, has a default (`LAB_PASSPHRASE`).
+- Workspace: `build/infra/work/<backend>/`, where the engine may write the stack file's encryption salt;
+  the committed `infra/Pulumi.<stack>.yaml` is copied in on every run and never written to.
+- Policies: the rules of infra/policy run on the declared resources before the engine starts (the
+  policy pack needs the Python language host to run inside the engine, and it is not served here); a
+  violation stops preview and up with nothing sent to vCenter.
 """
 
-import shutil
-from collections.abc import Callable, Iterator, Mapping
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi import automation as auto
 
 from fundament.errors import FundamentError
-from infra.program import PROJECT, main
-from infra.stacks import POLICY_PACK_DIR, PROJECT_DIR, stack_config
+from fundament.secrets import SecretNotFoundError, resolve
+from infra.program import PROJECT, export
+from infra.settings import StackSettings
+from infra.stacks import PROJECT_DIR, stack_config
+from inventory import Design
 
+BUILD_DIR = PROJECT_DIR.parent / "build" / "infra"
+DEFAULT_BACKEND = f"file://{BUILD_DIR / 'state'}"
+LAB_STACK = "lab"
+LAB_PASSPHRASE = "fundament-lab"  # noqa: S105 -- documented default of the simulator's stack, which holds nothing real
 INSTALL_HINT = (
-    "the Pulumi CLI is not on PATH. Install it from https://www.pulumi.com/docs/iac/download-install/ "
-    "(`curl -fsSL https://get.pulumi.com | sh`, then add ~/.pulumi/bin to PATH) and log in to a state "
-    "backend (`pulumi login file://<dir>` keeps state local). `fundament infra plan` works without it."
+    "the Pulumi CLI is not installed: run ci/bootstrap-infra.sh (it builds the CLI from the Go module proxy "
+    "and puts it in .venv/bin). `fundament infra plan` works without it."
 )
 
 
@@ -29,15 +48,36 @@ class EngineError(FundamentError, RuntimeError):
 
 
 class EngineUnavailableError(EngineError):
-    """No `pulumi` CLI on PATH."""
+    """No `pulumi` CLI installed."""
 
 
-@contextmanager
-def _engine_errors() -> Iterator[None]:
-    try:
-        yield
-    except auto.CommandError as error:
-        raise EngineError(f"pulumi failed: {error}") from None
+class PolicyViolationError(EngineError):
+    """The declared datacenter breaks a policy: nothing was sent to the engine."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One resource the engine touched (or would touch): what, and which properties differ."""
+
+    op: str
+    type: str
+    name: str
+    diffs: dict[str, list[Any]] = field(default_factory=dict)
+    """property -> [old, new] (top-level properties the provider reported as different)"""
+
+    def line(self) -> str:
+        kind = self.type.rsplit(":", 1)[-1]
+        changed = "; ".join(f"{key}: {_short(old)} -> {_short(new)}" for key, (old, new) in self.diffs.items())
+        return f"{SYMBOLS.get(self.op, self.op)} {kind} {self.name}" + (f" ({changed})" if changed else "")
+
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "+-", "create-replacement": "+-",
+           "delete-replaced": "+-", "refresh": "~", "same": "="}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 @dataclass(frozen=True)
@@ -47,22 +87,157 @@ class EngineResult:
     changes: dict[str, int] = field(default_factory=dict)
     """operation (create, update, same, delete, ...) -> resource count"""
     outputs: dict[str, Any] = field(default_factory=dict)
+    steps: list[Step] = field(default_factory=list)
+    """every resource that changes (or would), in the engine's order"""
 
     @property
     def pending(self) -> bool:
         return any(count for op, count in self.changes.items() if op != "same")
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "stack": self.stack,
+            "changes": self.changes,
+            "outputs": self.outputs,
+            "steps": [vars(step) for step in self.steps],
+        }
 
-def _stack(name: str) -> auto.Stack:
-    if shutil.which("pulumi") is None:
-        raise EngineUnavailableError(INSTALL_HINT)
-    stack_config(name)  # the stack file exists and holds no plain-text credentials
-    return auto.create_or_select_stack(
-        stack_name=name, project_name=PROJECT, program=main, work_dir=str(PROJECT_DIR)
+
+@contextmanager
+def _engine_errors(stack: str) -> Iterator[None]:
+    try:
+        yield
+    except auto.CommandError as error:
+        raise EngineError(f"pulumi failed on stack {stack}: {_reason(error)}") from None
+
+
+def _reason(error: auto.CommandError) -> str:
+    """The engine's own error lines, without the CLI's usage banner and without any environment dump."""
+    stderr = getattr(error, "stderr", "") or str(error)
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.lower().startswith("error:")]
+    return " / ".join(errors or lines[-3:]) or str(error)
+
+
+def passphrase(stack: str) -> str:
+    try:
+        return resolve("PULUMI_CONFIG_PASSPHRASE").get_secret_value()
+    except SecretNotFoundError:
+        if stack == LAB_STACK:
+            return LAB_PASSPHRASE
+        raise EngineError(
+            f"PULUMI_CONFIG_PASSPHRASE is not set: stack {stack} encrypts its secrets with it "
+            "(set it in the environment or the vault file; only the lab stack has a default)"
+        ) from None
+
+
+def backend_url() -> str:
+    return os.environ.get("PULUMI_BACKEND_URL") or DEFAULT_BACKEND
+
+
+def _work_dir(stack: str, url: str) -> Path:
+    """One workspace per backend; the committed stack file's config is copied in, the salt kept."""
+    work = BUILD_DIR / "work" / hashlib.sha256(url.encode()).hexdigest()[:12]
+    work.mkdir(parents=True, exist_ok=True)
+    committed = stack_config(stack)
+    source = yaml.safe_load((PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8")) or {}
+    target = work / f"Pulumi.{stack}.yaml"
+    current = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}) if target.is_file() else {}
+    # A salt in the committed file goes with its `secure:` values; otherwise the one the engine wrote here.
+    merged = {**current, **{k: v for k, v in source.items() if k != "config"}, "config": committed}
+    target.write_text(yaml.safe_dump(merged, sort_keys=False), encoding="utf-8")
+    return work
+
+
+def _environment(stack: str, settings: StackSettings, url: str) -> dict[str, str]:
+    tools = str(Path(sys.executable).parent)
+    env = {
+        "PULUMI_BACKEND_URL": url,
+        "PULUMI_CONFIG_PASSPHRASE": passphrase(stack),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        # The CLI and the dynamic-provider launcher live beside the interpreter (ci/bootstrap-infra.sh).
+        "PATH": os.pathsep.join([tools, os.environ.get("PATH", "")]),
+    }
+    if settings.backend == "vcsim":
+        from infra import sim
+        from infra.simulated import URL_VARIABLE
+
+        # Checked before the engine starts: without a simulator nothing can be read or created.
+        env[URL_VARIABLE] = sim.endpoint().url
+    return env
+
+
+def _stack(stack: str, design: Design | None) -> auto.Stack:
+    config = stack_config(stack)  # the stack file exists and holds no plain-text credentials
+    settings = StackSettings.model_validate(
+        {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith("fundament:")}
     )
+    url = backend_url()
+    env = _environment(stack, settings, url)
+    # The inline program runs in this process: it reads the simulator's address from here too.
+    os.environ.update(env)
+    try:
+        command = auto.PulumiCommand()
+    except FileNotFoundError:
+        raise EngineUnavailableError(INSTALL_HINT) from None
+    if url.startswith("file://"):
+        Path(url.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
+
+    def program() -> None:
+        if design is None:
+            raise EngineError("this command does not run the program")
+        export(design)
+
+    with _engine_errors(stack):
+        return auto.create_or_select_stack(
+            stack_name=stack,
+            project_name=PROJECT,
+            program=program,
+            opts=auto.LocalWorkspaceOptions(
+                work_dir=str(_work_dir(stack, url)),
+                pulumi_command=command,
+                env_vars=env,
+                project_settings=auto.ProjectSettings(
+                    name=PROJECT, runtime="python", backend=auto.ProjectBackend(url)
+                ),
+            ),
+        )
 
 
-def _changes(summary: Mapping[Any, int] | None) -> dict[str, int]:
+Progress = Callable[[Step], None]
+
+
+def _collector(steps: list[Step], on_step: Progress, finished: bool) -> Callable[[auto.EngineEvent], None]:
+    """Engine events -> Steps, one per resource created, changed or deleted. A preview finishes nothing:
+    there each resource's pre-event says what would happen; otherwise the event after the step."""
+
+    def on_event(event: auto.EngineEvent) -> None:
+        reported = event.res_outputs_event if finished else event.resource_pre_event
+        if reported is None:
+            return
+        meta = reported.metadata
+        op = str(getattr(meta.op, "value", meta.op))
+        if meta.type == "pulumi:pulumi:Stack" or op in ("same", "read") or (op == "refresh" and not meta.diffs):
+            return
+        # A refresh compares what the state held with what vCenter reports: outputs, not inputs.
+        values = "outputs" if op == "refresh" else "inputs"
+        old = getattr(meta.old, values, None) or {}
+        new = getattr(meta.new, values, None) or {}
+        step = Step(
+            op,
+            meta.type,
+            meta.urn.rsplit("::", 1)[-1],
+            {key: [old.get(key), new.get(key)] for key in meta.diffs or [] if not key.startswith("__")},
+        )
+        steps.append(step)
+        on_step(step)
+
+    return on_event
+
+
+def _changes(summary: Any) -> dict[str, int]:
     """operation -> count; the SDK keys them by an OpType enum on preview and by plain str on update."""
     return {str(getattr(op, "value", op)): count for op, count in (summary or {}).items()}
 
@@ -71,25 +246,49 @@ def _outputs(values: auto.OutputMap) -> dict[str, Any]:
     return {key: "[secret]" if value.secret else value.value for key, value in values.items()}
 
 
-def preview(stack: str, on_output: Callable[[str], None]) -> EngineResult:
-    with _engine_errors():
-        result = _stack(stack).preview(on_output=on_output, policy_packs=[str(POLICY_PACK_DIR)])
-    return EngineResult("preview", stack, _changes(result.change_summary))
+def _gate(design: Design, stack: str) -> None:
+    """The policies, judged on what the program declares, before anything reaches the engine."""
+    from infra.plan import plan
+
+    violations = plan(design, stack).violations
+    if violations:
+        raise PolicyViolationError(
+            f"stack {stack} breaks {len(violations)} polic{'y' if len(violations) == 1 else 'ies'}, nothing was "
+            "changed: " + "; ".join(f"{v.policy}: {v.resource}: {v.message}" for v in violations)
+        )
 
 
-def up(stack: str, on_output: Callable[[str], None]) -> EngineResult:
-    with _engine_errors():
-        result = _stack(stack).up(on_output=on_output, policy_packs=[str(POLICY_PACK_DIR)])
-    return EngineResult("up", stack, _changes(result.summary.resource_changes), _outputs(result.outputs))
+def preview(stack: str, design: Design, on_step: Progress) -> EngineResult:
+    _gate(design, stack)
+    steps: list[Step] = []
+    with _engine_errors(stack):
+        result = _stack(stack, design).preview(on_event=_collector(steps, on_step, finished=False))
+    return EngineResult("preview", stack, _changes(result.change_summary), steps=steps)
 
 
-def refresh(stack: str, on_output: Callable[[str], None]) -> EngineResult:
-    with _engine_errors():
-        result = _stack(stack).refresh(on_output=on_output)
-    return EngineResult("refresh", stack, _changes(result.summary.resource_changes))
+def up(stack: str, design: Design, on_step: Progress) -> EngineResult:
+    _gate(design, stack)
+    steps: list[Step] = []
+    with _engine_errors(stack):
+        result = _stack(stack, design).up(on_event=_collector(steps, on_step, finished=True))
+    return EngineResult("up", stack, _changes(result.summary.resource_changes), _outputs(result.outputs), steps)
+
+
+def refresh(stack: str, on_step: Progress) -> EngineResult:
+    steps: list[Step] = []
+    with _engine_errors(stack):
+        result = _stack(stack, None).refresh(on_event=_collector(steps, on_step, finished=True))
+    return EngineResult("refresh", stack, _changes(result.summary.resource_changes), steps=steps)
+
+
+def destroy(stack: str, on_step: Progress) -> EngineResult:
+    steps: list[Step] = []
+    with _engine_errors(stack):
+        result = _stack(stack, None).destroy(on_event=_collector(steps, on_step, finished=True))
+    return EngineResult("destroy", stack, _changes(result.summary.resource_changes), steps=steps)
 
 
 def outputs(stack: str) -> EngineResult:
-    with _engine_errors():
-        values = _stack(stack).outputs()
+    with _engine_errors(stack):
+        values = _stack(stack, None).outputs()
     return EngineResult("outputs", stack, outputs=_outputs(values))

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import pulumi
 
+from infra.backends import VsphereBackend
 from infra.naming import BIO, OWNER, WAVE, ZONE
 from infra.policy.rules import CREDENTIAL_KEY, Declared, Violation, evaluate
 from infra.program import PROJECT, declare
@@ -123,7 +124,11 @@ def plan(design: Design, stack: str) -> Plan:
     outputs: dict[str, Any] = {}
 
     def program() -> pulumi.Output[None]:
-        return pulumi.Output.from_input(declare(design, StackSettings.from_config())).apply(outputs.update)
+        # Always the vSphere backend: the policies judge pulumi_vsphere resources, and the simulator's
+        # backend receives the same declared objects (tests/unit/infra/test_backends.py).
+        backend = VsphereBackend(design.datacenter) if design.datacenter else None
+        declared = declare(design, StackSettings.from_config(), backend)
+        return pulumi.Output.from_input(declared).apply(outputs.update)
 
     pulumi.runtime.test(program)()  # type: ignore[no-untyped-call]  # the SDK leaves it unannotated
     recorded = recorder.recorded

@@ -1,17 +1,17 @@
 """The datacenter program: the inventory's datacenter section declared as vSphere resources.
 
-`declare` is the whole program for one design and stack; the Pulumi engine runs it through `__main__.py`,
-`fundament infra plan` and the unit tests run it under Pulumi's mock runtime.
+`declare` is the whole program for one design and stack, whichever backend receives it (a real vCenter
+through `pulumi_vsphere`, or vcsim through the project's dynamic resources: `infra/backends.py`). The
+Pulumi engine runs it inline (`infra/engine.py`); `fundament infra plan` and the unit tests run it under
+Pulumi's mock runtime.
 """
 
-import os
 from typing import Any
 
 import pulumi
-import pulumi_vsphere as vsphere
 
-from fundament.secrets import SecretNotFoundError, resolve
 from infra import consistency
+from infra.backends import Backend, VsphereBackend
 from infra.components import (
     Cluster,
     ClusterArgs,
@@ -40,7 +40,12 @@ def main() -> None:
     """The program as the engine runs it: load and check the design, declare it, export the outputs."""
     loaded = load()
     verify(loaded)
-    for key, value in declare(loaded.design, StackSettings.from_config()).items():
+    export(loaded.design)
+
+
+def export(design: Design) -> None:
+    """Declare `design` with the stack's settings and backend and export the outputs."""
+    for key, value in declare(design, StackSettings.from_config()).items():
         pulumi.export(key, value)
 
 
@@ -49,36 +54,23 @@ def verify(loaded: LoadedDesign) -> None:
     loaded.fail_on(consistency.check(loaded.design))
 
 
-def vcenter_provider(dc: Datacenter) -> vsphere.Provider:
-    """The vCenter connection. Credentials: Pulumi config secrets first, then the environment or vault."""
-    config = pulumi.Config("vsphere")
-    return vsphere.Provider(
-        "vcenter",
-        vsphere_server=config.get("vsphereServer") or os.environ.get("VSPHERE_SERVER") or dc.vcenter,
-        user=config.get("user") or _secret("VSPHERE_USER"),
-        password=config.get_secret("password") or _secret("VSPHERE_PASSWORD"),
-        allow_unverified_ssl=config.get_bool("allowUnverifiedSsl") or False,
-    )
+def backend_for(dc: Datacenter, settings: StackSettings) -> Backend:
+    if settings.backend == "vcsim":
+        # Imported here: pyVmomi is needed only when the simulator is the target.
+        from infra.simulated import SimBackend
+
+        return SimBackend()
+    return VsphereBackend(dc)
 
 
-def _secret(name: str) -> pulumi.Output[str] | None:
-    """A credential from fundament's secret sources, kept secret in Pulumi's state; None when unset."""
-    try:
-        return pulumi.Output.secret(resolve(name).get_secret_value())
-    except SecretNotFoundError:
-        return None
-
-
-def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
+def declare(design: Design, settings: StackSettings, backend: Backend | None = None) -> dict[str, Any]:
     """Declare every resource of the datacenter; returns the stack outputs other domains read."""
     dc = design.datacenter
     if dc is None:
         raise ValueError("the design has no datacenter section")
-    provider = vcenter_provider(dc)
-    with_provider = pulumi.ResourceOptions(provider=provider)
-    datacenter_id = vsphere.get_datacenter_output(
-        name=dc.name, opts=pulumi.InvokeOptions(provider=provider)
-    ).id
+    backend = backend or backend_for(dc, settings)
+    with_provider = backend.options()
+    datacenter_id = backend.datacenter_id(dc.name)
 
     segments = {group.segment: design.segment_by_name[group.segment] for group in dc.port_groups}
     zones = {zone.name: zone for zone in design.security.zones}
@@ -86,6 +78,7 @@ def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
     taxonomy = Taxonomy(
         "tags",
         TaxonomyArgs(
+            backend=backend,
             categories=[
                 TagCategorySpec(
                     ZONE,
@@ -127,13 +120,14 @@ def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
 
     folders = ZoneFolders(
         "folders",
-        ZoneFoldersArgs(datacenter_id, dc.vm_folder, {zone: zone_tags(zone) for zone in used_zones}),
+        ZoneFoldersArgs(backend, datacenter_id, dc.vm_folder, {zone: zone_tags(zone) for zone in used_zones}),
         with_provider,
     )
     clusters = {
         cluster.name: Cluster(
             cluster.name,
             ClusterArgs(
+                backend=backend,
                 datacenter_id=datacenter_id,
                 name=cluster.name,
                 hosts=cluster.hosts,
@@ -149,6 +143,7 @@ def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
         switch.name: Switch(
             switch.name,
             SwitchArgs(
+                backend=backend,
                 datacenter_id=datacenter_id,
                 name=switch.name,
                 mtu=switch.mtu,
@@ -164,6 +159,7 @@ def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
         group.segment: Segment(
             group.segment,
             SegmentArgs(
+                backend=backend,
                 switch_id=switches[group.switch].switch_id,
                 port_group=port_group_name(segments[group.segment]),
                 vlan=segments[group.segment].vlan,
@@ -181,6 +177,7 @@ def declare(design: Design, settings: StackSettings) -> dict[str, Any]:
         workloads[vm.name] = Workload(
             vm.name,
             WorkloadArgs(
+                backend=backend,
                 name=vm.name,
                 annotation=f"{vm.description}\nOwner: {vm.owner}. Migration wave {vm.migration_wave}. "
                 "Managed by fundament (infra/): change the inventory, not vCenter.",

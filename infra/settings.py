@@ -16,6 +16,10 @@ class StackSettings(Model):
     sizing: Literal["full", "lab"] = Field(
         default="full", description="full: sizes from the inventory; lab: every VM shrunk to LAB_LIMITS"
     )
+    backend: Literal["vsphere", "vcsim"] = Field(
+        default="vsphere",
+        description="vsphere: a vCenter through pulumi_vsphere; vcsim: the lab's simulator (`fundament infra sim up`)",
+    )
 
     @classmethod
     def from_config(cls) -> "StackSettings":

@@ -4,11 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_vsphere as vsphere
+
+from infra.backends import Backend
 
 
 @dataclass(frozen=True)
 class SegmentArgs:
+    backend: Backend
     switch_id: pulumi.Input[str]
     port_group: str
     vlan: int
@@ -19,18 +21,21 @@ class SegmentArgs:
 class Segment(pulumi.ComponentResource):
     def __init__(self, name: str, args: SegmentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("fundament:infra:Segment", name, None, opts)
-        group = vsphere.DistributedPortGroup(
+        group = args.backend.resource(
+            "DistributedPortGroup",
             args.port_group,
-            name=args.port_group,
-            distributed_virtual_switch_uuid=args.switch_id,
-            vlan_id=args.vlan,
-            description=args.description,
-            tags=list(args.tag_ids),
-            # A VM sees only its own traffic and keeps the MAC vCenter gave it.
-            allow_promiscuous=False,
-            allow_forged_transmits=False,
-            allow_mac_changes=False,
-            opts=pulumi.ResourceOptions(parent=self),
+            {
+                "name": args.port_group,
+                "distributed_virtual_switch_uuid": args.switch_id,
+                "vlan_id": args.vlan,
+                "description": args.description,
+                "tags": list(args.tag_ids),
+                # A VM sees only its own traffic and keeps the MAC vCenter gave it.
+                "allow_promiscuous": False,
+                "allow_forged_transmits": False,
+                "allow_mac_changes": False,
+            },
+            self,
         )
         self.port_group_id: pulumi.Output[str] = group.id
         self.register_outputs(

@@ -4,11 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_vsphere as vsphere
+
+from infra.backends import Backend
 
 
 @dataclass(frozen=True)
 class SwitchArgs:
+    backend: Backend
     datacenter_id: pulumi.Input[str]
     name: str
     mtu: int
@@ -20,21 +22,21 @@ class SwitchArgs:
 class Switch(pulumi.ComponentResource):
     def __init__(self, name: str, args: SwitchArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("fundament:infra:Switch", name, None, opts)
-        switch = vsphere.DistributedVirtualSwitch(
+        switch = args.backend.resource(
+            "DistributedVirtualSwitch",
             args.name,
-            name=args.name,
-            datacenter_id=args.datacenter_id,
-            max_mtu=args.mtu,
-            uplinks=list(args.uplinks),
-            active_uplinks=list(args.uplinks),
-            hosts=[
-                vsphere.DistributedVirtualSwitchHostArgs(host_system_id=host, devices=list(args.host_nics))
-                for host in args.host_ids
-            ],
-            # The leaves speak LLDP; CDP would leave them blind to the hosts.
-            link_discovery_protocol="lldp",
-            link_discovery_operation="both",
-            opts=pulumi.ResourceOptions(parent=self),
+            {
+                "name": args.name,
+                "datacenter_id": args.datacenter_id,
+                "max_mtu": args.mtu,
+                "uplinks": list(args.uplinks),
+                "active_uplinks": list(args.uplinks),
+                "hosts": [{"host_system_id": host, "devices": list(args.host_nics)} for host in args.host_ids],
+                # The leaves speak LLDP; CDP would leave them blind to the hosts.
+                "link_discovery_protocol": "lldp",
+                "link_discovery_operation": "both",
+            },
+            self,
         )
         self.switch_id: pulumi.Output[str] = switch.id
         self.register_outputs({"switch_id": self.switch_id})

@@ -4,7 +4,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_vsphere as vsphere
+
+from infra.backends import Backend
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class TagCategorySpec:
 
 @dataclass(frozen=True)
 class TaxonomyArgs:
+    backend: Backend
     categories: Sequence[TagCategorySpec]
 
 
@@ -26,24 +28,25 @@ class Taxonomy(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TaxonomyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("fundament:infra:Taxonomy", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        self.tags: dict[tuple[str, str], vsphere.Tag] = {}
+        self.tags: dict[tuple[str, str], pulumi.CustomResource] = {}
         for spec in args.categories:
-            category = vsphere.TagCategory(
+            category = args.backend.resource(
+                "TagCategory",
                 f"category-{spec.name}",
-                name=spec.name,
-                description=spec.description,
-                cardinality="SINGLE",
-                associable_types=list(spec.associable_types),
-                opts=child,
+                {
+                    "name": spec.name,
+                    "description": spec.description,
+                    "cardinality": "SINGLE",
+                    "associable_types": list(spec.associable_types),
+                },
+                self,
             )
             for tag, description in spec.tags.items():
-                self.tags[(spec.name, tag)] = vsphere.Tag(
+                self.tags[(spec.name, tag)] = args.backend.resource(
+                    "Tag",
                     f"{spec.name}-{tag}",
-                    name=tag,
-                    description=description,
-                    category_id=category.id,
-                    opts=child,
+                    {"name": tag, "description": description, "category_id": category.id},
+                    self,
                 )
         self.register_outputs({"tags": {f"{c}/{t}": tag.id for (c, t), tag in self.tags.items()}})
 
