@@ -2,19 +2,18 @@
 # What `fundament infra sim|preview|up|refresh|destroy` needs: the Pulumi CLI and vcsim (VMware's vCenter
 # simulator), neither shipped by a registry reachable here, so both are built from the Go module proxy at the
 # versions pinned in infra/tools/*/go.mod (go.sum committed). Binaries are cached at machine level, keyed by
-# version (~/.cache/fundament/bin/<tool>-<version>/), and linked into the project's .venv/bin together with
-# the dynamic-provider launcher, so everything the engine runs sits beside the project's interpreter.
+# version (~/.cache/fundament/bin/<tool>-<version>/; $FUNDAMENT_TOOLS_DIR moves it), and linked into the
+# project's .venv/bin with the dynamic-provider launcher: all the engine runs sits beside the interpreter.
 # Idempotent: seconds when the cache is warm. Run after ci/setup-python.sh.
 set -euo pipefail
 
 PULUMI_VERSION=v3.276.0
 GOVMOMI_VERSION=v0.55.0
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache=${FUNDAMENT_CACHE:-$HOME/.cache/fundament}/bin
+# shellcheck source=ci/lib.sh
+. "$root/ci/lib.sh"
+cache=${FUNDAMENT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/fundament}/bin
 venv_bin=$root/.venv/bin
-
-log() { echo "==> $*" >&2; }
-die() { echo "bootstrap-infra: $*" >&2; exit 1; }
 
 [[ -x $venv_bin/python ]] || die "no project venv at $root/.venv: run ci/setup-python.sh first"
 

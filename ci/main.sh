@@ -18,8 +18,12 @@ step "source of truth: validate and summarise the design"
 $fundament inventory check
 $fundament inventory show
 
-step "datacenter: the Pulumi program under the mock runtime (no engine, no vCenter)"
-$fundament infra plan --stack prod
+step "datacenter: the real Pulumi engine against the lab's vCenter simulator (vcsim)"
+ci/bootstrap-infra.sh
+$fundament infra sim up
+$fundament infra up --stack lab
+# Exit 0: the simulator now holds exactly what the design declares (2 would mean changes pending).
+$fundament infra preview --stack lab
 
 step "lab: containerlab with Linux + FRR switches, built from the design"
 $fundament lab up

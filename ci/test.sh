@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 ci/setup-python.sh
 # shellcheck source=ci/bootstrap-lab.sh
 . ci/bootstrap-lab.sh
+ci/bootstrap-infra.sh  # the Pulumi CLI and vcsim for tests/lab/test_infra_*.py
 
 # Unit tests first (quick feedback), then the live lab and Docker tests.
 full=0

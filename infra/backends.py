@@ -21,11 +21,21 @@ from fundament.secrets import SecretNotFoundError, resolve
 from inventory.model import Datacenter
 
 Kind = Literal[
-    "TagCategory", "Tag", "Folder", "ResourcePool", "DistributedVirtualSwitch", "DistributedPortGroup",
+    "TagCategory",
+    "Tag",
+    "Folder",
+    "ResourcePool",
+    "DistributedVirtualSwitch",
+    "DistributedPortGroup",
     "VirtualMachine",
 ]
 KINDS: tuple[Kind, ...] = (
-    "TagCategory", "Tag", "Folder", "ResourcePool", "DistributedVirtualSwitch", "DistributedPortGroup",
+    "TagCategory",
+    "Tag",
+    "Folder",
+    "ResourcePool",
+    "DistributedVirtualSwitch",
+    "DistributedPortGroup",
     "VirtualMachine",
 )
 Props = Mapping[str, Any]
@@ -44,7 +54,9 @@ class Backend(Protocol):
         """(cluster id, id of its root resource pool)"""
         ...
 
-    def host_id(self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource) -> pulumi.Output[str]: ...
+    def host_id(
+        self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource
+    ) -> pulumi.Output[str]: ...
 
     def datastore_id(
         self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource
@@ -72,7 +84,7 @@ _NESTED: dict[str, Any] = {
 
 
 class VsphereBackend:
-    """A real vCenter through the official provider: every resource goes through the one `vcenter` provider."""
+    """A real vCenter through pulumi_vsphere, every resource through the one `vcenter` provider."""
 
     def __init__(self, dc: Datacenter) -> None:
         config = pulumi.Config("vsphere")
@@ -98,7 +110,9 @@ class VsphereBackend:
         )
         return found.id, found.resource_pool_id
 
-    def host_id(self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource) -> pulumi.Output[str]:
+    def host_id(
+        self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource
+    ) -> pulumi.Output[str]:
         return vsphere.get_host_output(
             name=name, datacenter_id=datacenter_id, opts=pulumi.InvokeOptions(parent=parent)
         ).id
@@ -115,7 +129,9 @@ class VsphereBackend:
             key: [_NESTED[key](**item) for item in value] if key in _NESTED else value
             for key, value in props.items()
         }
-        resource: pulumi.CustomResource = _CLASSES[kind](name, **args, opts=pulumi.ResourceOptions(parent=parent))
+        resource: pulumi.CustomResource = _CLASSES[kind](
+            name, **args, opts=pulumi.ResourceOptions(parent=parent)
+        )
         return resource
 
 

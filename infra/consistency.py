@@ -6,7 +6,7 @@ Each problem names the key path of the offending value, so `LoadedDesign.fail_on
 """
 
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from infra.naming import PREFIXES, WORKLOAD_NAME, port_group_name
@@ -194,3 +194,46 @@ def _capacity(dc: Datacenter) -> Iterator[Problem]:
                 (DC, "datastores", i, "capacity_gb"),
                 f"the disks of its workloads need {needed} GB, more than its {store.capacity_gb} GB",
             )
+
+
+def check_live(
+    design: Design, port_groups: Mapping[str, int], vm_port_groups: Mapping[str, list[str]]
+) -> list[Problem]:
+    """The same agreement, against what vCenter reports after `up`.
+
+    `port_groups`: port group name -> VLAN id as vCenter has it; `vm_port_groups`: VM name -> names of the
+    port groups its NICs are on. Every declared port group must carry its segment's VLAN, every workload
+    must sit on its segment's port group (and only there).
+    """
+    dc = design.datacenter
+    if dc is None:
+        return [Problem((DC,), "the design has no datacenter section")]
+    problems: list[Problem] = []
+    for index, group in enumerate(dc.port_groups):
+        segment = design.segment_by_name[group.segment]
+        name = port_group_name(segment)
+        live = port_groups.get(name)
+        if live is None:
+            problems.append(Problem((DC, "port_groups", index), f"port group {name} is missing in vCenter"))
+        elif live != segment.vlan:
+            problems.append(
+                Problem(
+                    (DC, "port_groups", index, "segment"),
+                    f"port group {name} carries VLAN {live} in vCenter, "
+                    f"segment {segment.name} has VLAN {segment.vlan}",
+                )
+            )
+    for index, vm in enumerate(dc.workloads):
+        wanted = port_group_name(design.segment_by_name[vm.segment])
+        live_groups = vm_port_groups.get(vm.name)
+        if live_groups is None:
+            problems.append(Problem((DC, "workloads", index), f"VM {vm.name} is missing in vCenter"))
+        elif live_groups != [wanted]:
+            problems.append(
+                Problem(
+                    (DC, "workloads", index, "segment"),
+                    f"VM {vm.name} is on {', '.join(live_groups) or 'no port group'} in vCenter, "
+                    f"its segment {vm.segment} is on {wanted}",
+                )
+            )
+    return problems

@@ -16,7 +16,6 @@ the simulator's dynamic providers, beside the project's interpreter.
 
 import hashlib
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,15 +27,17 @@ from pulumi import automation as auto
 
 from fundament.errors import FundamentError
 from fundament.secrets import SecretNotFoundError, resolve
+from infra import consistency
 from infra.program import PROJECT, export
 from infra.settings import StackSettings
+from infra.sim import tools_dir
 from infra.stacks import PROJECT_DIR, stack_config
-from inventory import Design
+from inventory import Design, Problem
 
 BUILD_DIR = PROJECT_DIR.parent / "build" / "infra"
 DEFAULT_BACKEND = f"file://{BUILD_DIR / 'state'}"
 LAB_STACK = "lab"
-LAB_PASSPHRASE = "fundament-lab"  # noqa: S105 -- documented default of the simulator's stack, which holds nothing real
+LAB_PASSPHRASE = "fundament-lab"
 INSTALL_HINT = (
     "the Pulumi CLI is not installed: run ci/bootstrap-infra.sh (it builds the CLI from the Go module proxy "
     "and puts it in .venv/bin). `fundament infra plan` works without it."
@@ -67,12 +68,22 @@ class Step:
 
     def line(self) -> str:
         kind = self.type.rsplit(":", 1)[-1]
-        changed = "; ".join(f"{key}: {_short(old)} -> {_short(new)}" for key, (old, new) in self.diffs.items())
+        changed = "; ".join(
+            f"{key}: {_short(old)} -> {_short(new)}" for key, (old, new) in self.diffs.items()
+        )
         return f"{SYMBOLS.get(self.op, self.op)} {kind} {self.name}" + (f" ({changed})" if changed else "")
 
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "+-", "create-replacement": "+-",
-           "delete-replaced": "+-", "refresh": "~", "same": "="}
+SYMBOLS = {
+    "create": "+",
+    "update": "~",
+    "delete": "-",
+    "replace": "+-",
+    "create-replacement": "+-",
+    "delete-replaced": "+-",
+    "refresh": "~",
+    "same": "=",
+}
 
 
 def _short(value: Any) -> str:
@@ -151,7 +162,7 @@ def _work_dir(stack: str, url: str) -> Path:
 
 
 def _environment(stack: str, settings: StackSettings, url: str) -> dict[str, str]:
-    tools = str(Path(sys.executable).parent)
+    tools = str(tools_dir())
     env = {
         "PULUMI_BACKEND_URL": url,
         "PULUMI_CONFIG_PASSPHRASE": passphrase(stack),
@@ -169,19 +180,40 @@ def _environment(stack: str, settings: StackSettings, url: str) -> dict[str, str
     return env
 
 
-def _stack(stack: str, design: Design | None) -> auto.Stack:
-    config = stack_config(stack)  # the stack file exists and holds no plain-text credentials
-    settings = StackSettings.model_validate(
+def _require_cli() -> None:
+    if not (tools_dir() / "pulumi").is_file():
+        raise EngineUnavailableError(INSTALL_HINT)
+
+
+def stack_settings(stack: str) -> StackSettings:
+    """The `fundament:*` keys of the stack file (which must exist and hold no plain-text credentials)."""
+    config = stack_config(stack)
+    return StackSettings.model_validate(
         {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith("fundament:")}
     )
+
+
+def live_network_problems(design: Design) -> list[Problem]:
+    """The datacenter <-> network check against what the simulator reports (port group VLANs, VM NICs)."""
+    from infra import sim
+    from infra.vcenter import Session, network_facts
+
+    session = Session(sim.endpoint())
+    try:
+        groups, vms = network_facts(session)
+    finally:
+        session.close()
+    return consistency.check_live(design, groups, vms)
+
+
+def _stack(stack: str, design: Design | None) -> auto.Stack:
+    _require_cli()
+    settings = stack_settings(stack)
     url = backend_url()
     env = _environment(stack, settings, url)
     # The inline program runs in this process: it reads the simulator's address from here too.
     os.environ.update(env)
-    try:
-        command = auto.PulumiCommand()
-    except FileNotFoundError:
-        raise EngineUnavailableError(INSTALL_HINT) from None
+    command = auto.PulumiCommand()
     if url.startswith("file://"):
         Path(url.removeprefix("file://")).mkdir(parents=True, exist_ok=True)
 
@@ -219,7 +251,11 @@ def _collector(steps: list[Step], on_step: Progress, finished: bool) -> Callable
             return
         meta = reported.metadata
         op = str(getattr(meta.op, "value", meta.op))
-        if meta.type == "pulumi:pulumi:Stack" or op in ("same", "read") or (op == "refresh" and not meta.diffs):
+        if (
+            meta.type == "pulumi:pulumi:Stack"
+            or op in ("same", "read")
+            or (op == "refresh" and not meta.diffs)
+        ):
             return
         # A refresh compares what the state held with what vCenter reports: outputs, not inputs.
         values = "outputs" if op == "refresh" else "inputs"
@@ -253,12 +289,13 @@ def _gate(design: Design, stack: str) -> None:
     violations = plan(design, stack).violations
     if violations:
         raise PolicyViolationError(
-            f"stack {stack} breaks {len(violations)} polic{'y' if len(violations) == 1 else 'ies'}, nothing was "
+            f"stack {stack} breaks {len(violations)} policy rule(s), nothing was "
             "changed: " + "; ".join(f"{v.policy}: {v.resource}: {v.message}" for v in violations)
         )
 
 
 def preview(stack: str, design: Design, on_step: Progress) -> EngineResult:
+    _require_cli()
     _gate(design, stack)
     steps: list[Step] = []
     with _engine_errors(stack):
@@ -267,11 +304,14 @@ def preview(stack: str, design: Design, on_step: Progress) -> EngineResult:
 
 
 def up(stack: str, design: Design, on_step: Progress) -> EngineResult:
+    _require_cli()
     _gate(design, stack)
     steps: list[Step] = []
     with _engine_errors(stack):
         result = _stack(stack, design).up(on_event=_collector(steps, on_step, finished=True))
-    return EngineResult("up", stack, _changes(result.summary.resource_changes), _outputs(result.outputs), steps)
+    return EngineResult(
+        "up", stack, _changes(result.summary.resource_changes), _outputs(result.outputs), steps
+    )
 
 
 def refresh(stack: str, on_step: Progress) -> EngineResult:

@@ -110,7 +110,7 @@ def declare(design: Design, settings: StackSettings, backend: Backend | None = N
                         for w in sorted({vm.migration_wave for vm in dc.workloads})
                     },
                 ),
-            ]
+            ],
         ),
         with_provider,
     )

@@ -18,7 +18,7 @@ class StackSettings(Model):
     )
     backend: Literal["vsphere", "vcsim"] = Field(
         default="vsphere",
-        description="vsphere: a vCenter through pulumi_vsphere; vcsim: the lab's simulator (`fundament infra sim up`)",
+        description="vsphere: a vCenter through pulumi_vsphere; vcsim: the lab's simulator (infra sim up)",
     )
 
     @classmethod

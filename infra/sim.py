@@ -7,6 +7,7 @@ State (pid, URL, log, the datastores' directories) lives in one directory: `buil
 project, or `$FUNDAMENT_INFRA_SIM_DIR` (tests run their own simulator side by side with the lab's).
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -19,17 +20,18 @@ from pathlib import Path
 
 from pyVmomi import vim
 
+from fundament.errors import FundamentError
 from infra.stacks import PROJECT_DIR
-from infra.vcenter import Endpoint, Session, VCenterError
+from infra.vcenter import Endpoint, Session
 from inventory.model import Datacenter
 
 SIM_USER = "user"
-SIM_PASSWORD = "pass"  # noqa: S105 -- vcsim's built-in login, not a secret: the simulator holds nothing real
+SIM_PASSWORD = "pass"
 BOOTSTRAP_HINT = "run ci/bootstrap-infra.sh (it builds the Pulumi CLI and vcsim from the Go module proxy)"
 START_TIMEOUT_S = 30.0
 
 
-class SimError(RuntimeError):
+class SimError(FundamentError, RuntimeError):
     """The simulator cannot be started, reached or seeded."""
 
 
@@ -38,15 +40,17 @@ def state_dir() -> Path:
     return Path(override) if override else PROJECT_DIR.parent / "build" / "infra" / "sim"
 
 
+def tools_dir() -> Path:
+    """Where ci/bootstrap-infra.sh puts pulumi, vcsim and the provider launcher: beside the interpreter."""
+    override = os.environ.get("FUNDAMENT_INFRA_TOOLS")
+    return Path(override) if override else Path(sys.executable).parent
+
+
 def tool(name: str) -> Path:
-    """A binary ci/bootstrap-infra.sh installs beside the project's interpreter (or found on PATH)."""
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return beside
-    found = shutil.which(name)
-    if found is None:
-        raise SimError(f"{name} is not installed: {BOOTSTRAP_HINT}")
-    return Path(found)
+    found = tools_dir() / name
+    if not (found.is_file() and os.access(found, os.X_OK)):
+        raise SimError(f"{name} is not installed in {found.parent}: {BOOTSTRAP_HINT}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,10 @@ class SimStatus:
 
     def endpoint(self) -> Endpoint:
         if not self.running or self.url is None:
-            raise SimError(f"the vSphere simulator is not running (state in {self.state_dir}): "
-                           "start it with `fundament infra sim up`")
+            raise SimError(
+                f"the vSphere simulator is not running (state in {self.state_dir}): "
+                "start it with `fundament infra sim up`"
+            )
         return Endpoint(self.url, SIM_USER, SIM_PASSWORD)
 
 
@@ -113,7 +119,9 @@ def start() -> SimStatus:
             raise SimError(f"vcsim exited with {process.returncode}: see {directory / 'vcsim.log'}")
         if time.monotonic() > deadline:
             process.terminate()
-            raise SimError(f"vcsim did not answer within {START_TIMEOUT_S:.0f} s: see {directory / 'vcsim.log'}")
+            raise SimError(
+                f"vcsim did not answer within {START_TIMEOUT_S:.0f} s: see {directory / 'vcsim.log'}"
+            )
         time.sleep(0.1)
     return status()
 
@@ -165,12 +173,10 @@ def seed(session: Session, dc: Datacenter, on_step: Callable[[str], None]) -> No
         for host in hosts[store.cluster]:
             if any(mounted.name == store.name for mounted in host.datastore):
                 continue
-            try:
+            # vcsim mounts an existing datastore on a further host but answers with an empty
+            # reference, which pyVmomi cannot parse (KeyError); the check below says whether it worked.
+            with contextlib.suppress(KeyError):
                 host.configManager.datastoreSystem.CreateLocalDatastore(store.name, str(path))
-            except KeyError:
-                # vcsim mounts an existing datastore on a further host but answers with an empty
-                # reference, which pyVmomi cannot parse; the check below says whether it worked.
-                pass
             if not any(mounted.name == store.name for mounted in host.datastore):
                 raise SimError(f"datastore {store.name} is not mounted on {host.name}")
         on_step(next(steps))

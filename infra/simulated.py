@@ -38,7 +38,9 @@ GIB_KB = 1024 * 1024
 def session() -> Session:
     url = os.environ.get(URL_VARIABLE)
     if not url:
-        raise VCenterError(f"{URL_VARIABLE} is not set: run the engine through `fundament infra` with the simulator up")
+        raise VCenterError(
+            f"{URL_VARIABLE} is not set: run the engine through `fundament infra` with the simulator up"
+        )
     return shared(Endpoint(url, sim.SIM_USER, sim.SIM_PASSWORD))
 
 
@@ -158,7 +160,11 @@ class TagProvider(_Provider):
         found = s.rest("GET", f"/tag/id:{id_}")
         if found is None:
             return None
-        return {"name": found["name"], "description": found.get("description", ""), "category_id": found["category_id"]}
+        return {
+            "name": found["name"],
+            "description": found.get("description", ""),
+            "category_id": found["category_id"],
+        }
 
     def _update(self, s: Session, id_: str, news: Props, changed: set[str]) -> None:
         s.rest("PATCH", f"/tag/id:{id_}", {"update_spec": {key: news[key] for key in changed}})
@@ -198,7 +204,7 @@ class FolderProvider(_Provider):
     updatable = frozenset({"tags"})
 
     def _create(self, s: Session, props: Props) -> str:
-        folder = find_folder(s, props["datacenter_id"], props["path"], create=True)
+        folder: Any = find_folder(s, props["datacenter_id"], props["path"], create=True)
         s.set_tags(folder, props.get("tags") or [])
         return str(folder._moId)
 
@@ -226,7 +232,9 @@ def _allocation(reservation: int, expandable: bool, level: str) -> Any:
 
 def _pool_spec(props: Props) -> Any:
     return vim.ResourceConfigSpec(
-        cpuAllocation=_allocation(props["cpu_reservation"], props["cpu_expandable"], props["cpu_share_level"]),
+        cpuAllocation=_allocation(
+            props["cpu_reservation"], props["cpu_expandable"], props["cpu_share_level"]
+        ),
         memoryAllocation=_allocation(
             props["memory_reservation"], props["memory_expandable"], props["memory_share_level"]
         ),
@@ -234,10 +242,17 @@ def _pool_spec(props: Props) -> Any:
 
 
 class ResourcePoolProvider(_Provider):
-    updatable = frozenset({
-        "name", "cpu_share_level", "memory_share_level", "cpu_reservation", "memory_reservation",
-        "cpu_expandable", "memory_expandable",
-    })
+    updatable = frozenset(
+        {
+            "name",
+            "cpu_share_level",
+            "memory_share_level",
+            "cpu_reservation",
+            "memory_reservation",
+            "cpu_expandable",
+            "memory_expandable",
+        }
+    )
 
     def _create(self, s: Session, props: Props) -> str:
         parent = s.get(vim.ResourcePool, props["parent_resource_pool_id"])
@@ -275,7 +290,9 @@ def _switch_spec(props: Props) -> Any:
     return vim.dvs.VmwareDistributedVirtualSwitch.ConfigSpec(
         name=props["name"],
         maxMtu=int(props["max_mtu"]),
-        uplinkPortPolicy=vim.DistributedVirtualSwitch.NameArrayUplinkPortPolicy(uplinkPortName=list(props["uplinks"])),
+        uplinkPortPolicy=vim.DistributedVirtualSwitch.NameArrayUplinkPortPolicy(
+            uplinkPortName=list(props["uplinks"])
+        ),
         linkDiscoveryProtocolConfig=vim.host.LinkDiscoveryProtocolConfig(
             protocol=props["link_discovery_protocol"], operation=props["link_discovery_operation"]
         ),
@@ -315,7 +332,9 @@ class SwitchProvider(_Provider):
         if datacenter is None:
             raise VCenterError(f"no datacenter {props['datacenter_id']}")
         spec = vim.DistributedVirtualSwitch.CreateSpec(configSpec=_switch_spec(props))
-        switch = s.wait(datacenter.networkFolder.CreateDVS_Task(spec), f"creating distributed switch {props['name']}")
+        switch = s.wait(
+            datacenter.networkFolder.CreateDVS_Task(spec), f"creating distributed switch {props['name']}"
+        )
         _members(s, switch, props["hosts"])
         return str(switch._moId)
 
@@ -354,7 +373,9 @@ def _port_group_spec(props: Props) -> Any:
         numPorts=8,
         autoExpand=True,
         defaultPortConfig=vim.dvs.VmwareDistributedVirtualSwitch.VmwarePortConfigPolicy(
-            vlan=vim.dvs.VmwareDistributedVirtualSwitch.VlanIdSpec(inherited=False, vlanId=int(props["vlan_id"])),
+            vlan=vim.dvs.VmwareDistributedVirtualSwitch.VlanIdSpec(
+                inherited=False, vlanId=int(props["vlan_id"])
+            ),
             securityPolicy=vim.dvs.VmwareDistributedVirtualSwitch.SecurityPolicy(
                 inherited=False,
                 allowPromiscuous=policy(props["allow_promiscuous"]),
@@ -366,9 +387,16 @@ def _port_group_spec(props: Props) -> Any:
 
 
 class PortGroupProvider(_Provider):
-    updatable = frozenset({
-        "description", "vlan_id", "tags", "allow_promiscuous", "allow_forged_transmits", "allow_mac_changes",
-    })
+    updatable = frozenset(
+        {
+            "description",
+            "vlan_id",
+            "tags",
+            "allow_promiscuous",
+            "allow_forged_transmits",
+            "allow_mac_changes",
+        }
+    )
 
     def _create(self, s: Session, props: Props) -> str:
         switch = s.get(vim.DistributedVirtualSwitch, props["distributed_virtual_switch_uuid"])
@@ -422,6 +450,7 @@ def _vm_devices(s: Session, props: Props, datastore: str) -> list[Any]:
             device=vim.vm.device.ParaVirtualSCSIController(key=_SCSI_KEY, busNumber=0, sharedBus="noSharing"),
         )
     ]
+    name = props["name"]
     for disk in props["disks"]:
         devices.append(
             vim.vm.device.VirtualDeviceSpec(
@@ -434,7 +463,7 @@ def _vm_devices(s: Session, props: Props, datastore: str) -> list[Any]:
                     capacityInKB=int(disk["size"]) * GIB_KB,
                     backing=vim.vm.device.VirtualDisk.FlatVer2BackingInfo(
                         # One file per disk: left empty, vcsim names every disk after the VM.
-                        fileName=f"[{datastore}] {props['name']}/{props['name']}_{int(disk['unit_number'])}.vmdk",
+                        fileName=f"[{datastore}] {name}/{name}_{int(disk['unit_number'])}.vmdk",
                         diskMode="persistent",
                         thinProvisioned=bool(disk["thin_provisioned"]),
                     ),
@@ -468,7 +497,10 @@ class VirtualMachineProvider(_Provider):
         datastore = s.get(vim.Datastore, props["datastore_id"])
         pool = s.get(vim.ResourcePool, props["resource_pool_id"])
         if datastore is None or pool is None:
-            raise VCenterError(f"VM {props['name']}: no datastore {props['datastore_id']} or pool {props['resource_pool_id']}")
+            raise VCenterError(
+                f"VM {props['name']}: no datastore {props['datastore_id']} "
+                f"or pool {props['resource_pool_id']}"
+            )
         datacenter = _datacenter_of(datastore)
         folder = find_folder(s, datacenter._moId, props["folder"])
         if folder is None:
@@ -483,7 +515,9 @@ class VirtualMachineProvider(_Provider):
             bootOptions=vim.vm.BootOptions(efiSecureBootEnabled=bool(props["efi_secure_boot_enabled"])),
             files=vim.vm.FileInfo(vmPathName=f"[{datastore.name}]"),
             extraConfig=[
-                vim.option.OptionValue(key="disk.EnableUUID", value=str(bool(props["enable_disk_uuid"])).upper())
+                vim.option.OptionValue(
+                    key="disk.EnableUUID", value=str(bool(props["enable_disk_uuid"])).upper()
+                )
             ],
             deviceChange=_vm_devices(s, props, datastore.name),
         )
@@ -498,8 +532,11 @@ class VirtualMachineProvider(_Provider):
         # Not vm.runtime or vm.summary: pyVmomi cannot read those of VMs vcsim made with CreateVM_Task.
         config = vm.config
         devices = config.hardware.device
-        disks = sorted((d for d in devices if isinstance(d, vim.vm.device.VirtualDisk)), key=lambda d: d.unitNumber)
-        nics = [d for d in devices if isinstance(d, vim.vm.device.VirtualEthernetCard)]
+        disks: list[Any] = sorted(
+            (d for d in devices if isinstance(d, vim.vm.device.VirtualDisk)),
+            key=lambda d: int(d.unitNumber or 0),
+        )
+        nics: list[Any] = [d for d in devices if isinstance(d, vim.vm.device.VirtualEthernetCard)]
         labels = {int(disk["unit_number"]): disk.get("label") for disk in props.get("disks") or []}
         return {
             "name": vm.name,
@@ -514,7 +551,9 @@ class VirtualMachineProvider(_Provider):
             "network_interfaces": [
                 {
                     "network_id": nic.backing.port.portgroupKey,
-                    "adapter_type": "vmxnet3" if isinstance(nic, vim.vm.device.VirtualVmxnet3) else type(nic).__name__,
+                    "adapter_type": "vmxnet3"
+                    if isinstance(nic, vim.vm.device.VirtualVmxnet3)
+                    else type(nic).__name__,
                 }
                 for nic in nics
             ],
@@ -589,7 +628,8 @@ def live_lookup(kind: str, name: str, datacenter: Sequence[str]) -> tuple[str, s
     found = s.find(kinds[kind], name)
     if found is None or (datacenter and _datacenter_of(found)._moId != datacenter[0]):
         raise VCenterError(
-            f"no {kind} {name!r} in the simulator at {s.endpoint.url}: `fundament infra sim up` seeds it from the design"
+            f"no {kind} {name!r} in the simulator at {s.endpoint.url}: "
+            "`fundament infra sim up` seeds it from the design"
         )
     pool = found.resourcePool._moId if kind == "cluster" else ""
     return str(found._moId), str(pool)
@@ -604,7 +644,9 @@ class SimBackend:
     def options(self) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions()
 
-    def _find(self, kind: str, name: str, datacenter_id: pulumi.Input[str] | None) -> pulumi.Output[tuple[str, str]]:
+    def _find(
+        self, kind: str, name: str, datacenter_id: pulumi.Input[str] | None
+    ) -> pulumi.Output[tuple[str, str]]:
         within = pulumi.Output.from_input(datacenter_id or "")
         return within.apply(lambda dc: self._lookup(kind, name, [dc] if dc else []))
 
@@ -617,7 +659,9 @@ class SimBackend:
         found = self._find("cluster", name, datacenter_id)
         return found.apply(lambda f: f[0]), found.apply(lambda f: f[1])
 
-    def host_id(self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource) -> pulumi.Output[str]:
+    def host_id(
+        self, name: str, datacenter_id: pulumi.Input[str], parent: pulumi.Resource
+    ) -> pulumi.Output[str]:
         return self._find("host", name, datacenter_id).apply(lambda found: found[0])
 
     def datastore_id(

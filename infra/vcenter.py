@@ -18,10 +18,12 @@ import requests
 from pyVim.connect import Disconnect, SmartConnect
 from pyVmomi import vim, vmodl
 
+from fundament.errors import FundamentError
+
 TAG_PATH = "/rest/com/vmware/cis/tagging"
 
 
-class VCenterError(RuntimeError):
+class VCenterError(FundamentError, RuntimeError):
     """vCenter (or the simulator) refused a call or cannot be reached; the message says which and why."""
 
 
@@ -64,7 +66,9 @@ class Session:
         self.http.trust_env = False
         self.http.verify = False
         response = self.http.post(
-            f"{endpoint.base}/rest/com/vmware/cis/session", auth=(endpoint.user, endpoint.password), timeout=30
+            f"{endpoint.base}/rest/com/vmware/cis/session",
+            auth=(endpoint.user, endpoint.password),
+            timeout=30,
         )
         if response.status_code != 200:
             raise VCenterError(f"REST login to {endpoint.base} failed: HTTP {response.status_code}")
@@ -119,12 +123,16 @@ class Session:
         if response.status_code == 404:
             return None
         if response.status_code >= 400:
-            raise VCenterError(f"{method} {TAG_PATH}{path}: HTTP {response.status_code} {response.text[:200]}")
+            raise VCenterError(
+                f"{method} {TAG_PATH}{path}: HTTP {response.status_code} {response.text[:200]}"
+            )
         return response.json().get("value") if response.content else None
 
     def attached_tags(self, obj: Any) -> list[str]:
         ref = {"id": obj._moId, "type": obj._wsdlName}
-        return sorted(self.rest("POST", "/tag-association?~action=list-attached-tags", {"object_id": ref}) or [])
+        return sorted(
+            self.rest("POST", "/tag-association?~action=list-attached-tags", {"object_id": ref}) or []
+        )
 
     def set_tags(self, obj: Any, wanted: Sequence[str]) -> None:
         """Attach exactly `wanted` to `obj` (detaching any other tag)."""
@@ -150,3 +158,22 @@ def shared(endpoint: Endpoint) -> Session:
         if endpoint not in _shared:
             _shared[endpoint] = Session(endpoint)
         return _shared[endpoint]
+
+
+def network_facts(session: Session) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """(port group name -> VLAN id, VM name -> the port groups of its NICs) as vCenter reports them."""
+    groups: dict[str, int] = {}
+    by_key: dict[str, str] = {}
+    for group in session.objects(vim.dvs.DistributedVirtualPortgroup):
+        vlan = group.config.defaultPortConfig.vlan
+        # Uplink port groups trunk a range; only port groups with one VLAN id carry a segment.
+        if isinstance(vlan, vim.dvs.VmwareDistributedVirtualSwitch.VlanIdSpec):
+            groups[group.name] = vlan.vlanId
+        by_key[group.key] = group.name
+    vms: dict[str, list[str]] = {}
+    for vm in session.objects(vim.VirtualMachine):
+        nics = [d for d in vm.config.hardware.device if isinstance(d, vim.vm.device.VirtualEthernetCard)]
+        vms[vm.name] = [
+            by_key.get(getattr(getattr(nic.backing, "port", None), "portgroupKey", ""), "?") for nic in nics
+        ]
+    return groups, vms

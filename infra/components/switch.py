@@ -31,7 +31,9 @@ class Switch(pulumi.ComponentResource):
                 "max_mtu": args.mtu,
                 "uplinks": list(args.uplinks),
                 "active_uplinks": list(args.uplinks),
-                "hosts": [{"host_system_id": host, "devices": list(args.host_nics)} for host in args.host_ids],
+                "hosts": [
+                    {"host_system_id": host, "devices": list(args.host_nics)} for host in args.host_ids
+                ],
                 # The leaves speak LLDP; CDP would leave them blind to the hosts.
                 "link_discovery_protocol": "lldp",
                 "link_discovery_operation": "both",

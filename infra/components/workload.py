@@ -46,7 +46,12 @@ class Workload(pulumi.ComponentResource):
                 "enable_disk_uuid": True,
                 "network_interfaces": [{"network_id": args.network_id, "adapter_type": "vmxnet3"}],
                 "disks": [
-                    {"label": f"disk{unit}", "size": disk.size_gb, "thin_provisioned": disk.thin, "unit_number": unit}
+                    {
+                        "label": f"disk{unit}",
+                        "size": disk.size_gb,
+                        "thin_provisioned": disk.thin,
+                        "unit_number": unit,
+                    }
                     for unit, disk in enumerate(args.disks)
                 ],
                 "tags": list(args.tag_ids),

@@ -11,7 +11,7 @@ from infra.naming import port_group_name, wave_tag, zone_folder
 from infra.plan import Plan, Recorder, plan
 from infra.policy.rules import Declared
 from infra.settings import LAB_LIMITS
-from infra.stacks import PROJECT_DIR
+from infra.stacks import PROJECT_DIR, stack_config
 from infra.tokens import FOLDER, POOL, PORT_GROUP, PROVIDER, SWITCH, TAG, TAG_CATEGORY, VM
 from inventory import Design
 from inventory.model import Datacenter
@@ -150,8 +150,8 @@ def test_lab_stack_shrinks_vms_and_drops_reservations(design: Design) -> None:
     assert max(vm.props["memory"] for vm in vms) <= LAB_LIMITS["memory_mb"]
     assert max(d["size"] for vm in vms for d in vm.props["disks"]) <= LAB_LIMITS["disk_gb"]
     assert {pool.props["memoryReservation"] for pool in by_type(lab, POOL).values()} == {0}
-    (provider,) = by_type(lab, PROVIDER).values()
-    assert provider.props["vsphereServer"] == "127.0.0.1:8989"
+    # The lab's vCenter is the simulator, driven through the project's own resources.
+    assert stack_config("lab")["fundament:backend"] == "vcsim"
 
 
 def test_outputs_name_port_groups_and_workload_addresses(prod: Plan, design: Design, dc: Datacenter) -> None:
