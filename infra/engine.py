@@ -16,6 +16,7 @@ the simulator's dynamic providers, beside the project's interpreter.
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,11 +125,15 @@ def _engine_errors(stack: str) -> Iterator[None]:
 
 
 def _reason(error: auto.CommandError) -> str:
-    """The engine's own error lines, without the CLI's usage banner and without any environment dump."""
-    stderr = getattr(error, "stderr", "") or str(error)
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.lower().startswith("error:")]
-    return " / ".join(errors or lines[-3:]) or str(error)
+    """The engine's error lines and any provider exception, not the whole transcript."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    wanted = [
+        line
+        for line in lines
+        if (line.startswith("error:") and "Traceback" not in line and "monitor has terminated" not in line)
+        or re.match(r"^[A-Za-z.]*(Error|Exception|Fault): ", line)
+    ]
+    return " / ".join(dict.fromkeys(wanted)) or " / ".join(lines[-3:])
 
 
 def passphrase(stack: str) -> str:
@@ -241,9 +246,13 @@ def _stack(stack: str, design: Design | None) -> auto.Stack:
 Progress = Callable[[Step], None]
 
 
-def _collector(steps: list[Step], on_step: Progress, finished: bool) -> Callable[[auto.EngineEvent], None]:
+def _collector(
+    steps: list[Step], on_step: Progress, finished: bool, new_values: str = "inputs"
+) -> Callable[[auto.EngineEvent], None]:
     """Engine events -> Steps, one per resource created, changed or deleted. A preview finishes nothing:
-    there each resource's pre-event says what would happen; otherwise the event after the step."""
+    there each resource's pre-event says what would happen; otherwise the event after the step. Diffs
+    compare the state's outputs (what vCenter had at the last refresh) with the program's inputs, or, for
+    a refresh, with what vCenter reports now (`new_values="outputs"`)."""
 
     def on_event(event: auto.EngineEvent) -> None:
         reported = event.res_outputs_event if finished else event.resource_pre_event
@@ -251,26 +260,34 @@ def _collector(steps: list[Step], on_step: Progress, finished: bool) -> Callable
             return
         meta = reported.metadata
         op = str(getattr(meta.op, "value", meta.op))
-        if (
-            meta.type == "pulumi:pulumi:Stack"
-            or op in ("same", "read")
-            or (op == "refresh" and not meta.diffs)
-        ):
+        if meta.type == "pulumi:pulumi:Stack" or op in ("same", "read", "refresh"):
             return
-        # A refresh compares what the state held with what vCenter reports: outputs, not inputs.
-        values = "outputs" if op == "refresh" else "inputs"
-        old = getattr(meta.old, values, None) or {}
-        new = getattr(meta.new, values, None) or {}
+        old = (meta.old.outputs or {}) if meta.old else {}
+        new = (getattr(meta.new, new_values, None) or {}) if meta.new else {}
+        keys = meta.diffs or (
+            sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)) if old and new else []
+        )
         step = Step(
             op,
             meta.type,
             meta.urn.rsplit("::", 1)[-1],
-            {key: [old.get(key), new.get(key)] for key in meta.diffs or [] if not key.startswith("__")},
+            {
+                key: [old.get(key), new.get(key)]
+                for key in keys
+                if not key.startswith("__") and not _same(key, old.get(key), new.get(key))
+            },
         )
         steps.append(step)
         on_step(step)
 
     return on_event
+
+
+def _same(key: str, old: Any, new: Any) -> bool:
+    """Equal values, and tag lists holding the same tags: vSphere lists attachments in its own order."""
+    if key == "tags" and isinstance(old, list) and isinstance(new, list):
+        return sorted(map(str, old)) == sorted(map(str, new))
+    return bool(old == new)
 
 
 def _changes(summary: Any) -> dict[str, int]:
@@ -317,7 +334,7 @@ def up(stack: str, design: Design, on_step: Progress) -> EngineResult:
 def refresh(stack: str, on_step: Progress) -> EngineResult:
     steps: list[Step] = []
     with _engine_errors(stack):
-        result = _stack(stack, None).refresh(on_event=_collector(steps, on_step, finished=True))
+        result = _stack(stack, None).refresh(on_event=_collector(steps, on_step, True, "outputs"))
     return EngineResult("refresh", stack, _changes(result.summary.resource_changes), steps=steps)
 
 

@@ -57,8 +57,9 @@ def plain(value: Any) -> Any:
 
 def _comparable(key: str, value: Any) -> Any:
     value = plain(value)
-    # Tag ids are a set: vSphere lists attachments in its own order.
-    return sorted(value) if key == "tags" and isinstance(value, list) else value
+    # Tag ids are a set: vSphere lists attachments in its own order. In a preview a tag still to be
+    # created has no id yet (an Unknown), hence the key.
+    return sorted(value, key=str) if key == "tags" and isinstance(value, list) else value
 
 
 class _Provider(ResourceProvider):
@@ -87,7 +88,13 @@ class _Provider(ResourceProvider):
         live = self._read(session(), id_, props)
         if live is None:
             return ReadResult("", {})
-        return ReadResult(id_, {**plain(props), **live})
+        # Only what was declared: a property the program leaves out (a root folder's tags) is not drift,
+        # and neither is vSphere listing the same tags in another order.
+        outs = plain(props)
+        for key, value in live.items():
+            if key in outs and _comparable(key, value) != _comparable(key, outs[key]):
+                outs[key] = value
+        return ReadResult(id_, outs)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = _changed(olds, news)
