@@ -90,8 +90,7 @@ def inventory(vc: Session) -> dict[str, Any]:
         "folders": {
             f.name: f
             for f in vc.objects(vim.Folder)
-            if f.childType == ["Folder", "VirtualMachine", "VirtualApp"]
-            and not isinstance(f.parent, vim.Datacenter)
+            if "VirtualMachine" in f.childType and not isinstance(f.parent, vim.Datacenter)
         },
         "categories": categories,
         "tags": tags,
