@@ -49,6 +49,9 @@ def pilot(built: BuildOutcome) -> Iterator[str]:
     """A container started from the exported image, as a pilot team would start it."""
     name = f"fundament-workplace-pilot-{uuid.uuid4().hex[:8]}"
     container.docker("run", "--detach", "--name", name, "--cap-add", "NET_ADMIN", built.manifest.image)
+    # The image holds no host keys (no two machines may share them): a first boot makes them, and
+    # `sshd -T` refuses to report settings without any.
+    container.docker("exec", name, "ssh-keygen", "-A")
     yield name
     container.remove(name)
 
