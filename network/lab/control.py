@@ -21,12 +21,22 @@ from filelock import FileLock
 
 from fundament.console import progress
 from fundament.errors import FundamentError
-from fundament.machines.images import ImageBuildError, ensure_image
+from fundament.machines.images import ImageBuildError, ImageRecipe, ensure_image
+from fundament.machines.uml import machine_recipe, uml_missing
 from fundament.paths import state_dir
 from inventory.model import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.ready import wait_until_ready
-from network.lab.topology import LabImages, LabNode, lab_name, lab_nodes, mgmt_network, render
+from network.lab.topology import (
+    LabImages,
+    LabNode,
+    Runtime,
+    day_zero_files,
+    lab_name,
+    lab_nodes,
+    mgmt_network,
+    render,
+)
 
 # ci/bootstrap-lab.sh builds containerlab here; a shell that did not source the script lacks it on PATH.
 _GO_BIN = Path.home() / "go" / "bin"
@@ -107,19 +117,60 @@ def bootstrap() -> None:
         raise _fail("ci/bootstrap-lab.sh", result)
 
 
+@dataclass(frozen=True)
+class RuntimeChoice:
+    runtime: Runtime
+    fallback_reason: str | None
+    """Why the nodes run as containers rather than machines; None when they run as machines."""
+
+
+def runtime() -> RuntimeChoice:
+    """How this machine runs the lab's nodes: as machines with their own kernel (user-mode Linux) when it
+    can, else as containers -- except in CI, which always runs the full-fidelity lab.
+    FUNDAMENT_LAB_RUNTIME=machine|container chooses explicitly."""
+    chosen = os.environ.get("FUNDAMENT_LAB_RUNTIME", "")
+    if chosen == Runtime.CONTAINER:
+        return RuntimeChoice(Runtime.CONTAINER, "FUNDAMENT_LAB_RUNTIME=container")
+    if chosen not in ("", Runtime.MACHINE):
+        raise LabError(f"FUNDAMENT_LAB_RUNTIME={chosen!r}: use machine or container")
+    missing = uml_missing()
+    if missing is None:
+        return RuntimeChoice(Runtime.MACHINE, None)
+    if chosen == Runtime.MACHINE or os.environ.get("CI") == "true":
+        raise LabError(f"the full-fidelity lab cannot run: {missing}")
+    return RuntimeChoice(Runtime.CONTAINER, missing)
+
+
+def _recipes(choice: Runtime) -> tuple[ImageRecipe, ImageRecipe]:
+    """(switch, host) recipes for the runtime."""
+    if choice is Runtime.MACHINE:
+        return machine_recipe(SWITCH), machine_recipe(HOST)
+    return SWITCH, HOST
+
+
 def images() -> LabImages:
-    """The lab's images, built first when this machine does not have them."""
+    """The lab's images for this machine's runtime, built first when this machine does not have them."""
+    chosen = runtime().runtime
+    switch, host = _recipes(chosen)
     try:
-        return LabImages(switch=ensure_image(SWITCH), host=ensure_image(HOST))
+        return LabImages(switch=ensure_image(switch), host=ensure_image(host), runtime=chosen)
     except ImageBuildError as error:
         raise LabError(f"building the lab images failed: {error}") from error
 
 
 def write_topology(design: Design, output: Path | None = None) -> Path:
-    """Write the topology file (image tags from the recipes; nothing is built) and return its path."""
+    """Write the topology file (image tags from the recipes; nothing is built), and beside it the files
+    it hands to machine nodes; return its path."""
     path = output or topology_file(design)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(design, LabImages(switch=SWITCH.reference, host=HOST.reference)))
+    chosen = runtime().runtime
+    switch, host = _recipes(chosen)
+    if chosen is Runtime.MACHINE:
+        for relative, text in day_zero_files(design).items():
+            target = path.parent / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+    path.write_text(render(design, LabImages(switch.reference, host.reference, chosen)))
     return path
 
 

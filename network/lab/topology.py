@@ -15,12 +15,15 @@ from typing import Any
 
 import yaml
 
-from inventory.model import Design, Platform
+from fundament.machines.uml import CAPABILITIES as MACHINE_CAPABILITIES
+from fundament.machines.uml import INJECT_DIR, machine_env
+from inventory.model import Design, Endpoint, Platform
 from network.facts import device_facts
 from network.render import render_device, split_files
 
-# Unprivileged on purpose: `--privileged` fails on these machines and a lab node needs no more than this.
-CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
+# Unprivileged on purpose: `--privileged` fails on these machines and a lab node needs no more than this
+# (the same for containers and machines).
+CAPABILITIES = MACHINE_CAPABILITIES
 # Docker disables IPv6 in containers, and BGP unnumbered runs over IPv6 link-local addresses; /proc/sys
 # is read-only inside, so these can only be set from outside, at creation.
 SYSCTLS = {
@@ -63,12 +66,26 @@ class NodeKind(StrEnum):
     HOST = "host"
 
 
+class Runtime(StrEnum):
+    """How a lab node runs its image."""
+
+    MACHINE = "machine"
+    """Its own kernel under user-mode Linux (fundament.machines): 802.1Q, VRFs, bonds, nftables."""
+    CONTAINER = "container"
+    """A container on this machine's kernel, which lacks those: the fallback without the UML package."""
+
+
+# Guest memory per kind of machine (UML maps it from a tmpfs, so only what a guest touches is used).
+MACHINE_MEMORY = {NodeKind.SWITCH: "256M", NodeKind.HOST: "160M"}
+
+
 @dataclass(frozen=True)
 class LabImages:
-    """Image references (`name:tag`) for the two kinds of node."""
+    """Image references (`name:tag`) for the two kinds of node, and how they run."""
 
     switch: str
     host: str
+    runtime: Runtime = Runtime.CONTAINER
 
 
 @dataclass(frozen=True)
@@ -136,8 +153,38 @@ def day_zero_interfaces(design: Design, device: str) -> str:
     return split_files(config)["/etc/network/interfaces"]
 
 
+def host_interfaces(endpoint: Endpoint) -> str:
+    """The interfaces file of a test host: its design address on eth1."""
+    return (
+        "# Rendered by fundament from the design.\n"
+        "auto lo\niface lo inet loopback\n\n"
+        f"auto eth1\niface eth1\n    address {endpoint.ipv4}\n"
+    )
+
+
+def day_zero_files(design: Design) -> dict[str, str]:
+    """Files handed to machine nodes at boot, by path relative to the topology file: each node's
+    /etc/network/interfaces (switches at the design's day 0, test hosts with their address)."""
+    files = {f"day0/{d.name}/interfaces": day_zero_interfaces(design, d.name) for d in design.devices}
+    files |= {f"day0/{e.name}/interfaces": host_interfaces(e) for e in design.endpoints}
+    return files
+
+
+def _day_zero_exec(design: Design, nodes: dict[str, Any]) -> None:
+    """Day-0 provisioning of container nodes: commands containerlab runs once it has cabled them."""
+    for endpoint in design.endpoints:
+        nodes[endpoint.name]["exec"] = [f"ip address add {endpoint.ipv4} dev eth1"]
+    for device in design.devices:
+        interfaces = day_zero_interfaces(design, device.name)
+        encoded = base64.b64encode(interfaces.encode()).decode()
+        nodes[device.name]["exec"] = [
+            f"sh -c 'echo {encoded} | base64 -d >/etc/network/interfaces && ifreload -a'"
+        ]
+
+
 def topology(design: Design, images: LabImages) -> dict[str, Any]:
     """The containerlab topology as data (see `render` for the file)."""
+    machines = images.runtime is Runtime.MACHINE
     nodes: dict[str, Any] = {}
     for node in lab_nodes(design):
         spec: dict[str, Any] = {
@@ -151,18 +198,15 @@ def topology(design: Design, images: LabImages) -> dict[str, Any]:
                 "nornir-group-site": f"site-{node.site}",
             },
         }
+        if machines:
+            # Day-0 provisioning, as zero-touch provisioning would do it: the design's config with no
+            # migration applied. The image itself knows no device; the guest applies the file at boot,
+            # when every port exists. The sysctls belong to the guest's kernel, not the container's.
+            spec["env"] = {**LAB_ENV, **machine_env(MACHINE_MEMORY[node.kind], SYSCTLS)}
+            spec["binds"] = [f"day0/{node.name}/interfaces:{INJECT_DIR}/etc/network/interfaces:ro"]
         nodes[node.name] = spec
-    for endpoint in design.endpoints:
-        # Runs after containerlab has cabled the node, when eth1 exists.
-        nodes[endpoint.name]["exec"] = [f"ip address add {endpoint.ipv4} dev eth1"]
-    for device in design.devices:
-        # Day-0 provisioning, as zero-touch provisioning would do it: the design's config with no migration
-        # applied, its ports declared, once the ports exist. The image itself knows no device.
-        interfaces = day_zero_interfaces(design, device.name)
-        encoded = base64.b64encode(interfaces.encode()).decode()
-        nodes[device.name]["exec"] = [
-            f"sh -c 'echo {encoded} | base64 -d >/etc/network/interfaces && ifreload -a'"
-        ]
+    if not machines:
+        _day_zero_exec(design, nodes)
 
     links: list[dict[str, Any]] = [
         {"endpoints": [f"{end.device}:{end.interface}" for end in link.ends]} for link in design.links
@@ -198,8 +242,7 @@ def topology(design: Design, images: LabImages) -> dict[str, Any]:
                 "image-pull-policy": "Never",
                 "privileged": False,
                 "cap-add": CAPABILITIES,
-                "sysctls": SYSCTLS,
-                "env": LAB_ENV,
+                **({} if machines else {"sysctls": SYSCTLS, "env": LAB_ENV}),
             },
             "nodes": nodes,
             "links": links,

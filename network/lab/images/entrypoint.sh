@@ -32,8 +32,16 @@ if [ -x /usr/lib/frr/frrinit.sh ]; then
   mount -o remount,rw /sys
   mount --bind /proc/sys/net /proc/sys/net
   mount -o remount,bind,rw /proc/sys/net
-  # ifupdown2 locks /run/network/.lock and takes a missing directory for "another instance is running".
-  mkdir -p /run/network
+fi
+# ifupdown2 locks /run/network/.lock and takes a missing directory for "another instance is running".
+mkdir -p /run/network
+# A machine (fundament.machines) boots with its day-0 interfaces file in place and every port present; a
+# container node gets both later, through containerlab's exec.
+if [ -n "${MACHINE_INTERFACES:-}" ]; then
+  ifreload -a
+fi
+
+if [ -x /usr/lib/frr/frrinit.sh ]; then
   if [ ! -f /etc/frr/frr.conf ]; then
     # The design's day-0 config (no migration applied), so the lab starts where `migrate down --to 0` ends.
     printf 'hostname %s\nlog syslog informational\nservice integrated-vtysh-config\n!\n' "$(hostname)" >/etc/frr/frr.conf

@@ -11,10 +11,17 @@ import yaml
 from typer.testing import CliRunner
 
 from fundament.app import app
+from fundament.machines.uml import INJECT_DIR, machine_recipe
 from inventory import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.topology import (
     CAPABILITIES,
+    MACHINE_MEMORY,
+    SYSCTLS,
+    LabImages,
+    Runtime,
+    day_zero_files,
+    day_zero_interfaces,
     endpoint_mgmt_addresses,
     lab_name,
     lab_nodes,
@@ -34,10 +41,14 @@ def test_sample_topology_matches_golden_file(design: Design) -> None:
     assert_matches_golden(text, GOLDEN)
 
 
-def test_topology_passes_containerlabs_schema(design: Design) -> None:
+def validate_with_containerlabs_schema(data: object) -> None:
     # The schema's patterns are Go regexes: [\p{N}\p{L}] (a digit or letter) is [^\W_] in Python.
     schema = CLAB_SCHEMA.read_text().replace(r"[\\p{N}\\p{L}]", r"[^\\W_]")
-    jsonschema.validate(yaml.safe_load(render(design, IMAGES)), json.loads(schema))
+    jsonschema.validate(data, json.loads(schema))
+
+
+def test_topology_passes_containerlabs_schema(design: Design) -> None:
+    validate_with_containerlabs_schema(yaml.safe_load(render(design, IMAGES)))
 
 
 def test_every_node_is_unprivileged_linux_with_ipv6_and_local_images(design: Design) -> None:
@@ -136,13 +147,50 @@ def test_a_full_management_subnet_is_an_error(design: Design) -> None:
         endpoint_mgmt_addresses(design.model_copy(update={"management": tiny}))
 
 
-def test_topology_command_writes_the_file_with_the_recipes_image_tags(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("with_uml")
+@pytest.mark.parametrize("runtime", list(Runtime))
+def test_topology_command_writes_the_file_with_the_recipes_image_tags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runtime: Runtime
+) -> None:
+    monkeypatch.setenv("FUNDAMENT_LAB_RUNTIME", runtime.value)
     output = tmp_path / "lab.clab.yml"
     result = CliRunner().invoke(app, ["lab", "topology", "-i", str(SAMPLE), "-o", str(output)])
     assert result.exit_code == 0, result.output
     nodes = yaml.safe_load(output.read_text())["topology"]["nodes"]
-    assert nodes["spine1"]["image"] == SWITCH.reference
-    assert nodes["h-srv1"]["image"] == HOST.reference
+    switch, host = (
+        (SWITCH, HOST) if runtime is Runtime.CONTAINER else (machine_recipe(SWITCH), machine_recipe(HOST))
+    )
+    assert nodes["spine1"]["image"] == switch.reference
+    assert nodes["h-srv1"]["image"] == host.reference
+    # Machines take their day-0 files from beside the topology file; containers need none there.
+    assert (tmp_path / "day0" / "spine1" / "interfaces").exists() == (runtime is Runtime.MACHINE)
+
+
+def test_machine_nodes_boot_with_their_day_zero_files_and_guest_sysctls(design: Design) -> None:
+    machines = LabImages(IMAGES.switch, IMAGES.host, Runtime.MACHINE)
+    data = yaml.safe_load(render(design, machines))
+    validate_with_containerlabs_schema(data)
+    defaults = data["topology"]["defaults"]
+    assert defaults["cap-add"] == CAPABILITIES and defaults["privileged"] is False
+    # The container's own namespace is not the guest's: the guest sets the sysctls itself.
+    assert "sysctls" not in defaults
+    files = day_zero_files(design)
+    for node in lab_nodes(design):
+        spec = data["topology"]["nodes"][node.name]
+        assert "exec" not in spec, node.name
+        (bind,) = spec["binds"]
+        source, target, mode = bind.split(":")
+        assert target == f"{INJECT_DIR}/etc/network/interfaces" and mode == "ro"
+        assert source in files, node.name
+        assert spec["env"]["MACHINE_MEM"] == MACHINE_MEMORY[node.kind]
+        assert spec["env"]["FUNDAMENT_LAB_PASSWORD"] == "${FUNDAMENT_LAB_PASSWORD:=fundament-lab}"
+        sysctls = dict(item.split("=") for item in spec["env"]["MACHINE_SYSCTLS"].split())
+        assert sysctls == SYSCTLS
+    for device in design.devices:
+        assert files[f"day0/{device.name}/interfaces"] == day_zero_interfaces(design, device.name)
+    for endpoint in design.endpoints:
+        text = files[f"day0/{endpoint.name}/interfaces"]
+        assert f"auto eth1\niface eth1\n    address {endpoint.ipv4}\n" in text
 
 
 def test_the_lab_name_comes_from_the_design_unless_set(
