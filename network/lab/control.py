@@ -32,6 +32,7 @@ from network.lab.topology import (
     LabNode,
     Runtime,
     day_zero_files,
+    day_zero_path,
     lab_name,
     lab_nodes,
     mgmt_network,
@@ -166,10 +167,11 @@ def write_topology(design: Design, output: Path | None = None) -> Path:
     chosen = runtime().runtime
     switch, host = _recipes(chosen)
     if chosen is Runtime.MACHINE:
-        for relative, text in day_zero_files(design).items():
-            target = path.parent / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text)
+        for node, files in day_zero_files(design).items():
+            for file, text in files.items():
+                target = path.parent / day_zero_path(node, file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
     path.write_text(render(design, LabImages(switch.reference, host.reference, chosen)))
     return path
 

@@ -15,6 +15,7 @@ from network.lab.topology import LabNode, NodeKind
 FRR_DAEMONS = ("zebra", "bgpd", "staticd", "bfdd")
 _CHECKS = {
     NodeKind.SWITCH: "vtysh -c 'show daemons' && pgrep -x lldpd >/dev/null",
+    NodeKind.FIREWALL: "pgrep -x lldpd >/dev/null && sudo -n nft list ruleset >/dev/null",
     NodeKind.HOST: "pgrep -x lldpd >/dev/null",
 }
 

@@ -19,6 +19,7 @@ from fundament.machines.uml import CAPABILITIES as MACHINE_CAPABILITIES
 from fundament.machines.uml import INJECT_DIR, machine_env
 from inventory.model import Design, Endpoint, Platform
 from network.facts import device_facts
+from network.firewall import render_firewall
 from network.render import render_device, split_files
 
 # Unprivileged on purpose: `--privileged` fails on these machines and a lab node needs no more than this
@@ -63,6 +64,8 @@ def mgmt_network(design: Design) -> str:
 
 class NodeKind(StrEnum):
     SWITCH = "switch"
+    FIREWALL = "firewall"
+    """The design's policy point between zones (Linux + nftables), on the test hosts' image."""
     HOST = "host"
 
 
@@ -76,7 +79,7 @@ class Runtime(StrEnum):
 
 
 # Guest memory per kind of machine (UML maps it from a tmpfs, so only what a guest touches is used).
-MACHINE_MEMORY = {NodeKind.SWITCH: "256M", NodeKind.HOST: "160M"}
+MACHINE_MEMORY = {NodeKind.SWITCH: "256M", NodeKind.FIREWALL: "192M", NodeKind.HOST: "160M"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,8 @@ def endpoint_mgmt_addresses(design: Design) -> dict[str, ipaddress.IPv4Address]:
     """
     subnet = design.management.subnet
     taken = {device.mgmt_ipv4.ip for device in design.devices} | {design.management.gateway}
+    if design.security.firewall:
+        taken.add(design.security.firewall.mgmt_ipv4.ip)
     free = (address for address in reversed(list(subnet.hosts())) if address not in taken)
     addresses: dict[str, ipaddress.IPv4Address] = {}
     for endpoint in design.endpoints:
@@ -125,12 +130,17 @@ def endpoint_mgmt_addresses(design: Design) -> dict[str, ipaddress.IPv4Address]:
 
 
 def lab_nodes(design: Design) -> list[LabNode]:
-    """Switches in design order, then test hosts; a test host's site and role are its switch's."""
+    """Switches in design order, the firewall, then test hosts; a test host's site is its switch's, the
+    firewall's that of the border leaf of its first uplink."""
     lab = lab_name(design)
     nodes = [
         LabNode(device.name, NodeKind.SWITCH, device.mgmt_ipv4.ip, device.role.value, device.site, lab)
         for device in design.devices
     ]
+    firewall = design.security.firewall
+    if firewall:
+        site = design.device_by_name[firewall.uplinks[0].attach.device].site
+        nodes.append(LabNode(firewall.name, NodeKind.FIREWALL, firewall.mgmt_ipv4.ip, "firewall", site, lab))
     host_addresses = endpoint_mgmt_addresses(design)
     for endpoint in design.endpoints:
         switch = design.device_by_name[endpoint.attach.device]
@@ -153,21 +163,70 @@ def day_zero_interfaces(design: Design, device: str) -> str:
     return split_files(config)["/etc/network/interfaces"]
 
 
-def host_interfaces(endpoint: Endpoint) -> str:
-    """The interfaces file of a test host: its design address on eth1."""
-    return (
-        "# Rendered by fundament from the design.\n"
-        "auto lo\niface lo inet loopback\n\n"
-        f"auto eth1\niface eth1\n    address {endpoint.ipv4}\n"
-    )
+def host_ports(endpoint: Endpoint) -> list[str]:
+    """The test host's ports, in cabling order: eth1 to its attach port, eth2.. to its bond's members."""
+    return [f"eth{index}" for index in range(1, len(endpoint.ports) + 1)]
 
 
-def day_zero_files(design: Design) -> dict[str, str]:
-    """Files handed to machine nodes at boot, by path relative to the topology file: each node's
-    /etc/network/interfaces (switches at the design's day 0, test hosts with their address)."""
-    files = {f"day0/{d.name}/interfaces": day_zero_interfaces(design, d.name) for d in design.devices}
-    files |= {f"day0/{e.name}/interfaces": host_interfaces(e) for e in design.endpoints}
+def host_interfaces(design: Design, endpoint: Endpoint) -> str:
+    """The interfaces file of a test host: its design address, on an LACP bond over all its ports when
+    the design dual-homes it, and a default route through its segment's (anycast) gateway."""
+    ports = host_ports(endpoint)
+    segment = design.segment_of(endpoint)
+    lines = ["# Rendered by fundament from the design.", "auto lo", "iface lo inet loopback", ""]
+    if endpoint.bond:
+        lines += [f"auto {port}\niface {port}\n" for port in ports]
+        lines += ["auto bond0", "iface bond0", f"    bond-slaves {' '.join(ports)}"]
+        lines += ["    bond-mode 802.3ad", "    bond-lacp-rate fast", "    bond-miimon 100"]
+    else:
+        lines += ["auto eth1", "iface eth1"]
+    lines.append(f"    address {endpoint.ipv4}")
+    if segment:
+        lines.append(f"    gateway {segment.gateway}")
+    return "\n".join(lines) + "\n"
+
+
+def day_zero_files(design: Design) -> dict[str, dict[str, str]]:
+    """Files handed to machine nodes at boot: node -> absolute path in the node -> text. Switches get
+    their interfaces file at the design's day 0, the firewall its rendered config, test hosts theirs."""
+    files = {
+        device.name: {"/etc/network/interfaces": day_zero_interfaces(design, device.name)}
+        for device in design.devices
+    }
+    if design.security.firewall:
+        files[design.security.firewall.name] = render_firewall(design)
+    for endpoint in design.endpoints:
+        files[endpoint.name] = {"/etc/network/interfaces": host_interfaces(design, endpoint)}
     return files
+
+
+def day_zero_path(node: str, path: str) -> str:
+    """Where the topology keeps a node's day-0 file, relative to the topology file."""
+    return f"day0/{node}{path}"
+
+
+def services_env(design: Design, endpoint: Endpoint) -> str:
+    """FUNDAMENT_SERVICES of a test host: `name:protocol:port` of each service it answers on."""
+    services = [design.service_by_name[name] for name in endpoint.services]
+    return " ".join(f"{service.name}:{service.protocol}:{service.port}" for service in services)
+
+
+def lab_links(design: Design) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Every cable of the lab as ((node, port), (node, port)): the design's links, each test host to its
+    switch ports, the firewall's uplinks to the border leaves."""
+    cables = [((link.a.device, link.a.interface), (link.b.device, link.b.interface)) for link in design.links]
+    for endpoint in design.endpoints:
+        cables += [
+            ((endpoint.name, port), (end.device, end.interface))
+            for port, end in zip(host_ports(endpoint), endpoint.ports, strict=True)
+        ]
+    if design.security.firewall:
+        firewall = design.security.firewall
+        cables += [
+            ((firewall.name, uplink.interface), (uplink.attach.device, uplink.attach.interface))
+            for uplink in firewall.uplinks
+        ]
+    return cables
 
 
 def _day_zero_exec(design: Design, nodes: dict[str, Any]) -> None:
@@ -185,6 +244,7 @@ def _day_zero_exec(design: Design, nodes: dict[str, Any]) -> None:
 def topology(design: Design, images: LabImages) -> dict[str, Any]:
     """The containerlab topology as data (see `render` for the file)."""
     machines = images.runtime is Runtime.MACHINE
+    day_zero = day_zero_files(design)
     nodes: dict[str, Any] = {}
     for node in lab_nodes(design):
         spec: dict[str, Any] = {
@@ -200,25 +260,29 @@ def topology(design: Design, images: LabImages) -> dict[str, Any]:
         }
         if machines:
             # Day-0 provisioning, as zero-touch provisioning would do it: the design's config with no
-            # migration applied. The image itself knows no device; the guest applies the file at boot,
+            # migration applied. The image itself knows no device; the guest applies its files at boot,
             # when every port exists. The sysctls belong to the guest's kernel, not the container's.
-            spec["env"] = {**LAB_ENV, **machine_env(MACHINE_MEMORY[node.kind], SYSCTLS)}
-            spec["binds"] = [f"day0/{node.name}/interfaces:{INJECT_DIR}/etc/network/interfaces:ro"]
+            env = {**LAB_ENV, **machine_env(MACHINE_MEMORY[node.kind], SYSCTLS)}
+            if node.kind is NodeKind.HOST:
+                # A test host's default route is its segment's gateway, not the management network.
+                env["MACHINE_MGMT_DEFAULT"] = "no"
+            spec["env"] = env
+            spec["binds"] = [
+                f"{day_zero_path(node.name, path)}:{INJECT_DIR}{path}:ro" for path in day_zero[node.name]
+            ]
         nodes[node.name] = spec
+    for endpoint in design.endpoints:
+        if endpoint.services:
+            nodes[endpoint.name].setdefault("env", {})["FUNDAMENT_SERVICES"] = services_env(design, endpoint)
     if not machines:
         _day_zero_exec(design, nodes)
 
-    links: list[dict[str, Any]] = [
-        {"endpoints": [f"{end.device}:{end.interface}" for end in link.ends]} for link in design.links
-    ]
-    links += [
-        {"endpoints": [f"{endpoint.name}:eth1", f"{endpoint.attach.device}:{endpoint.attach.interface}"]}
-        for endpoint in design.endpoints
-    ]
+    cables = lab_links(design)
+    links: list[dict[str, Any]] = [{"endpoints": [f"{n}:{p}" for n, p in ends]} for ends in cables]
     # An access port with no test host behind it must still exist on the switch, as on the hardware, so
     # the segment's bridge can enslave it. The kernel has no dummy interfaces: a veth whose other end
     # stays on this machine, unconnected, stands in.
-    cabled = {(endpoint.attach.device, endpoint.attach.interface) for endpoint in design.endpoints}
+    cabled = {end for ends in cables for end in ends}
     links += [
         {
             "type": "host",

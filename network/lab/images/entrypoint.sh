@@ -38,7 +38,14 @@ mkdir -p /run/network
 # A machine (fundament.machines) boots with its day-0 interfaces file in place and every port present; a
 # container node gets both later, through containerlab's exec.
 if [ -n "${MACHINE_INTERFACES:-}" ]; then
+  # The firewall's day-0 files come with a rule set and the forwarding settings it needs.
+  [ ! -d /etc/sysctl.d ] || sysctl -q --system >/dev/null
   ifreload -a
+  [ ! -f /etc/nftables.conf ] || nft -f /etc/nftables.conf
+fi
+if [ -n "${FUNDAMENT_SERVICES:-}" ]; then
+  # shellcheck disable=SC2086 # one argument per service
+  /usr/local/sbin/fundament-services $FUNDAMENT_SERVICES &
 fi
 
 if [ -x /usr/lib/frr/frrinit.sh ]; then
