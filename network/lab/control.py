@@ -125,21 +125,29 @@ class RuntimeChoice:
     """Why the nodes run as containers rather than machines; None when they run as machines."""
 
 
-def runtime() -> RuntimeChoice:
-    """How this machine runs the lab's nodes: as machines with their own kernel (user-mode Linux) when it
-    can, else as containers -- except in CI, which always runs the full-fidelity lab.
-    FUNDAMENT_LAB_RUNTIME=machine|container chooses explicitly."""
+def runtime_choice() -> RuntimeChoice:
+    """How this machine can run the lab's nodes: as machines with their own kernel (user-mode Linux) when
+    it has the package, else as containers. FUNDAMENT_LAB_RUNTIME=container chooses containers."""
     chosen = os.environ.get("FUNDAMENT_LAB_RUNTIME", "")
     if chosen == Runtime.CONTAINER:
         return RuntimeChoice(Runtime.CONTAINER, "FUNDAMENT_LAB_RUNTIME=container")
-    if chosen not in ("", Runtime.MACHINE):
-        raise LabError(f"FUNDAMENT_LAB_RUNTIME={chosen!r}: use machine or container")
     missing = uml_missing()
-    if missing is None:
-        return RuntimeChoice(Runtime.MACHINE, None)
-    if chosen == Runtime.MACHINE or os.environ.get("CI") == "true":
-        raise LabError(f"the full-fidelity lab cannot run: {missing}")
-    return RuntimeChoice(Runtime.CONTAINER, missing)
+    return (
+        RuntimeChoice(Runtime.MACHINE, None) if missing is None else RuntimeChoice(Runtime.CONTAINER, missing)
+    )
+
+
+def runtime() -> RuntimeChoice:
+    """`runtime_choice()` for running the lab: never a silent fallback to containers in CI (which always
+    runs the full-fidelity lab) or when FUNDAMENT_LAB_RUNTIME=machine asks for machines."""
+    chosen = os.environ.get("FUNDAMENT_LAB_RUNTIME", "")
+    if chosen not in ("", Runtime.MACHINE, Runtime.CONTAINER):
+        raise LabError(f"FUNDAMENT_LAB_RUNTIME={chosen!r}: use machine or container")
+    choice = runtime_choice()
+    wants_machines = chosen == Runtime.MACHINE or (not chosen and os.environ.get("CI") == "true")
+    if wants_machines and choice.runtime is Runtime.CONTAINER:
+        raise LabError(f"the full-fidelity lab cannot run: {choice.fallback_reason}")
+    return choice
 
 
 def _recipes(choice: Runtime) -> tuple[ImageRecipe, ImageRecipe]:

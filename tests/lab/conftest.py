@@ -20,7 +20,7 @@ from inventory import Design, load_design
 from network.lab import control
 from network.lab.nornir_inventory import lab_nornir
 from network.lab.ready import run_over_ssh
-from network.lab.topology import LabNode, NodeKind, lab_name, lab_nodes
+from network.lab.topology import LabNode, NodeKind, Runtime, lab_name, lab_nodes
 
 
 def _leases(design: Design) -> Path:
@@ -36,9 +36,13 @@ class Lab:
     """The switches (one per design device), by name; `mgmt_ipv4` is where to connect."""
     hosts: dict[str, LabNode]
     """The test hosts (design endpoints), by name."""
+    firewalls: dict[str, LabNode]
+    """The design's policy point between zones, when it names one."""
+    runtime: Runtime
+    """Whether the nodes run as machines (own kernel) or containers."""
 
     def node(self, name: str) -> LabNode:
-        return self.nodes.get(name) or self.hosts[name]
+        return self.nodes.get(name) or self.firewalls.get(name) or self.hosts[name]
 
     def ssh(self, name: str, command: str, timeout: float = 10.0) -> tuple[int, str]:
         """Run `command` on a switch or test host as the lab user: (exit status, stdout)."""
@@ -76,6 +80,8 @@ def lab() -> Iterator[Lab]:
             design=design,
             nodes={node.name: node for node in nodes if node.kind is NodeKind.SWITCH},
             hosts={node.name: node for node in nodes if node.kind is NodeKind.HOST},
+            firewalls={node.name: node for node in nodes if node.kind is NodeKind.FIREWALL},
+            runtime=control.runtime().runtime,
         )
     with control.lab_lock(design):
         in_use = False
