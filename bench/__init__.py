@@ -1,0 +1,1 @@
+"""Benchmark scripts that print figures; run each as `.venv/bin/python bench/<name>.py`."""
