@@ -279,11 +279,18 @@ def _ready_once_cabled(
     return wait_until_ready(nodes, deadline - time.monotonic(), on_ready, stop=stop)
 
 
-def up(design: Design, timeout: float = 180.0) -> UpResult:
-    """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready."""
+# Seconds until every node must answer. Machines boot a kernel each, several times slower than a container
+# starts when the machine is loaded.
+_READY_TIMEOUT = {Runtime.CONTAINER: 180.0, Runtime.MACHINE: 420.0}
+
+
+def up(design: Design, timeout: float | None = None) -> UpResult:
+    """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready
+    (`timeout` seconds, by default what the runtime needs)."""
     with lab_lock(design):
         bootstrap()
-        images()
+        built = images()
+        timeout = timeout or _READY_TIMEOUT[built.runtime]
         path = write_topology(design)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         nodes = lab_nodes(design)

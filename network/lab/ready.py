@@ -64,7 +64,8 @@ def run_over_ssh(node: LabNode, command: str, timeout: float = 5.0) -> tuple[int
 def probe(node: LabNode) -> str | None:
     """None when `node` is ready, else why not (one short line)."""
     try:
-        status, output = run_over_ssh(node, _CHECKS[node.kind])
+        # A guest still booting on a loaded machine takes seconds to answer a login.
+        status, output = run_over_ssh(node, _CHECKS[node.kind], timeout=15.0)
     except (OSError, paramiko.SSHException) as error:
         return f"ssh: {error or type(error).__name__}"
     if status != 0:

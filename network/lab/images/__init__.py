@@ -37,11 +37,12 @@ SWITCH = ImageRecipe(
 # Test hosts, and the firewall (nftables) between zones.
 HOST = ImageRecipe(
     name="fundament/lab-host",
-    packages=[*_COMMON_PACKAGES, "nftables"],
+    packages=[*_COMMON_PACKAGES, "nftables", "iptables"],
     files={
         **_COMMON_FILES,
         "/usr/local/sbin/fundament-services": ImageFile(source=_HERE / "services.py", mode=0o755),
     },
-    setup=_COMMON_SETUP,
+    # Only a rule set the design gives a node is loaded at start, not the package's example.
+    setup=_COMMON_SETUP + "rm -f /etc/nftables.conf\n",
     entrypoint=_ENTRYPOINT,
 )

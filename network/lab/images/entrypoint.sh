@@ -38,10 +38,18 @@ mkdir -p /run/network
 # A machine (fundament.machines) boots with its day-0 interfaces file in place and every port present; a
 # container node gets both later, through containerlab's exec.
 if [ -n "${MACHINE_INTERFACES:-}" ]; then
-  # The firewall's day-0 files come with a rule set and the forwarding settings it needs.
-  [ ! -d /etc/sysctl.d ] || sysctl -q --system >/dev/null
-  ifreload -a
-  [ ! -f /etc/nftables.conf ] || nft -f /etc/nftables.conf
+  # The firewall's day-0 files come with a rule set and the forwarding settings it needs. A file that does
+  # not apply leaves the node up (so it can be inspected and fixed) and says so in the container's log.
+  sysctl -q --system >/dev/null || echo "entrypoint: sysctl --system failed" >&2
+  ifreload -a || echo "entrypoint: ifreload -a failed on the day-0 interfaces file" >&2
+  # Debian's UML kernel has nf_tables for the bridge family only (no ip/inet tables): an IPv4 rule set
+  # loads through the legacy iptables modules, which it has.
+  if [ -f /etc/nftables.conf ]; then
+    nft -f /etc/nftables.conf || echo "entrypoint: /etc/nftables.conf did not load" >&2
+  fi
+  if [ -f /etc/iptables/rules.v4 ]; then
+    iptables-legacy-restore </etc/iptables/rules.v4 || echo "entrypoint: /etc/iptables/rules.v4 did not load" >&2
+  fi
 fi
 if [ -n "${FUNDAMENT_SERVICES:-}" ]; then
   # shellcheck disable=SC2086 # one argument per service
