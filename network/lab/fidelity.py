@@ -15,6 +15,7 @@ from inventory.types import Model
 from network.facts import all_facts
 from network.lab.control import RuntimeChoice, runtime_choice
 from network.lab.topology import Runtime, mgmt_network
+from network.firewall import render_firewall
 from network.render import render_device
 
 
@@ -115,6 +116,21 @@ def _design_features(design: Design) -> list[tuple[str, str, str, str, list[str]
     return features
 
 
+def _unloadable_rule_set(design: Design) -> str | None:
+    """Why the firewall's rendered rule set cannot load in a machine's kernel, or None when it can."""
+    rules = render_firewall(design).get("/etc/nftables.conf", "")
+    families = {line.split()[1] for line in rules.splitlines() if line.startswith("table ")}
+    if families & {"ip", "inet", "ip6"}:
+        return (
+            "Debian's user-mode Linux kernel has nf_tables for the bridge family only (no "
+            f"{'/'.join(sorted(families & {'ip', 'inet', 'ip6'}))} tables): the rendered nftables rule set "
+            "does not load, so the firewall forwards nothing (it fails closed) and no flow between "
+            "zones passes; the kernel's legacy iptables modules would load the same policy from "
+            "/etc/iptables/rules.v4"
+        )
+    return None
+
+
 def gaps(design: Design, lab: LabPlatform | None = None) -> list[Gap]:
     """Every production feature of `design` that the lab (as this machine runs it, or `lab`) does not
     model."""
@@ -142,17 +158,20 @@ def gaps(design: Design, lab: LabPlatform | None = None) -> list[Gap]:
                 )
             )
     firewall = design.security.firewall
-    if firewall and not lab.machines:
-        found.append(
-            Gap(
-                feature="Policy point between zones",
-                production=f"{firewall.name} routes between the zone VRFs and passes only what "
-                "security.allowed names (nftables)",
-                lab=f"{firewall.name} runs, but without its 802.1Q legs (no VLAN devices in the kernel) it "
-                "passes nothing",
-                affects=[firewall.name],
+    if firewall:
+        unloadable = _unloadable_rule_set(design) if lab.machines else None
+        if not lab.machines or unloadable:
+            found.append(
+                Gap(
+                    feature="Policy point between zones",
+                    production=f"{firewall.name} routes between the zone VRFs and passes only what "
+                    "security.allowed names (nftables)",
+                    lab=unloadable
+                    or f"{firewall.name} runs, but without its 802.1Q legs (no VLAN devices in the kernel) it "
+                    "passes nothing",
+                    affects=[firewall.name],
+                )
             )
-        )
     found.append(
         Gap(
             feature="Hardware MTU and forwarding",

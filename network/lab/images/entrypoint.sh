@@ -43,12 +43,15 @@ if [ -n "${MACHINE_INTERFACES:-}" ]; then
   sysctl -q --system >/dev/null || echo "entrypoint: sysctl --system failed" >&2
   ifreload -a || echo "entrypoint: ifreload -a failed on the day-0 interfaces file" >&2
   # Debian's UML kernel has nf_tables for the bridge family only (no ip/inet tables): an IPv4 rule set
-  # loads through the legacy iptables modules, which it has.
-  if [ -f /etc/nftables.conf ]; then
-    nft -f /etc/nftables.conf || echo "entrypoint: /etc/nftables.conf did not load" >&2
+  # loads through the legacy iptables modules, which it has. A rule set that does not load closes the
+  # node: it forwards nothing rather than everything.
+  if [ -f /etc/nftables.conf ] && ! nft -f /etc/nftables.conf; then
+    echo "entrypoint: /etc/nftables.conf did not load; forwarding is off" >&2
+    echo 0 >/proc/sys/net/ipv4/ip_forward
   fi
-  if [ -f /etc/iptables/rules.v4 ]; then
-    iptables-legacy-restore </etc/iptables/rules.v4 || echo "entrypoint: /etc/iptables/rules.v4 did not load" >&2
+  if [ -f /etc/iptables/rules.v4 ] && ! iptables-legacy-restore </etc/iptables/rules.v4; then
+    echo "entrypoint: /etc/iptables/rules.v4 did not load; forwarding is off" >&2
+    echo 0 >/proc/sys/net/ipv4/ip_forward
   fi
 fi
 if [ -n "${FUNDAMENT_SERVICES:-}" ]; then
