@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from inventory.model import Design, LinkKind, Platform
 from inventory.types import Model
 from network.facts import all_facts
+from network.firewall import render_firewall
 from network.lab.control import RuntimeChoice, runtime_choice
 from network.lab.topology import Runtime, mgmt_network
-from network.firewall import render_firewall
 from network.render import render_device
 
 
@@ -167,8 +167,8 @@ def gaps(design: Design, lab: LabPlatform | None = None) -> list[Gap]:
                     production=f"{firewall.name} routes between the zone VRFs and passes only what "
                     "security.allowed names (nftables)",
                     lab=unloadable
-                    or f"{firewall.name} runs, but without its 802.1Q legs (no VLAN devices in the kernel) it "
-                    "passes nothing",
+                    or f"{firewall.name} runs, but without its 802.1Q legs (no VLAN devices in the "
+                    "kernel) it passes nothing",
                     affects=[firewall.name],
                 )
             )

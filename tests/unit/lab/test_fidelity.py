@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from fundament.app import app
 from inventory import Design
+from network.firewall import render_firewall
 from network.lab.control import RuntimeChoice
 from network.lab.fidelity import LabPlatform, gaps, lab_platform
 from network.lab.topology import Runtime
@@ -34,7 +35,7 @@ def test_containers_say_plainly_that_nodes_lack_their_own_kernel(design: Design)
 def test_machines_list_zone_features_only_while_the_templates_do_not_render_them(design: Design) -> None:
     unrendered = gaps(design, LabPlatform(MACHINES, rendered=""))
     by_feature = {gap.feature: gap for gap in unrendered}
-    assert "Each node's own kernel" not in by_feature and "Policy point between zones" not in by_feature
+    assert "Each node's own kernel" not in by_feature
     for feature in ZONE_FEATURES:
         assert "templates do not render it yet" in by_feature[feature].lab
     markers = "bridge-vlan-aware yes\nvrf-table auto\naddress-virtual x\nes-id 1\n"
@@ -56,6 +57,7 @@ def test_the_sample_design_lists_every_known_gap(design: Design) -> None:
         "VRFs, L3VNIs and symmetric IRB",
         "Distributed anycast gateways",
         "Bonding, MLAG and EVPN multihoming (ESI)",
+        "Policy point between zones",
         "Hardware MTU and forwarding",
         "Production platform",
         "Management VRF",
@@ -102,3 +104,14 @@ def test_fidelity_command_json_says_when_the_lab_falls_back_to_containers(design
     assert [gap["feature"] for gap in report] == [
         gap.feature for gap in gaps(design, lab_platform(design, CONTAINERS))
     ]
+
+
+def test_a_rule_set_the_machines_kernel_cannot_load_is_a_gap(design: Design) -> None:
+    machines = lab_platform(design, MACHINES)
+    rules = render_firewall(design)["/etc/nftables.conf"]
+    by_feature = {gap.feature: gap for gap in gaps(design, machines)}
+    if "table inet " in rules or "table ip " in rules:
+        assert "bridge family only" in by_feature["Policy point between zones"].lab
+        assert "fails closed" in by_feature["Policy point between zones"].lab
+    else:
+        assert "Policy point between zones" not in by_feature
