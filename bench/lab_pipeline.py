@@ -19,7 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.lab_up import BENCH_LAB, moved_design
+from lab_up import BENCH_LAB, moved_design
+
 from fundament.paths import inventory_dir
 
 _UNITS = {"B": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "kB": 10**3, "MB": 10**6, "GB": 10**9}

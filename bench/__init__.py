@@ -1,1 +1,0 @@
-"""Benchmark scripts that print figures; run each as `.venv/bin/python bench/<name>.py`."""
