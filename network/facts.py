@@ -162,6 +162,8 @@ class DeviceFacts(Model):
     gateway_mac: str
     vrfs: list[VrfFacts]
     bonds: list[BondFacts]
+    firewall_ports: list[str]
+    """Ports cabled to the firewall: declared from day 0 like every cabled port; routed once zones are."""
 
 
 def _port_number(interface: str) -> int:
@@ -321,6 +323,7 @@ def _device_facts(
     bond_of = {member: bond.name for bond in bonds for member in bond.members}
     segment_by_name = design.segment_by_name
     underlay = design.routing.underlay
+    firewall = design.security.firewall
     return DeviceFacts(
         features=features,
         hostname=device.name,
@@ -359,6 +362,14 @@ def _device_facts(
         gateway_mac=overlay.gateway_mac,
         vrfs=_vrfs(design, device, segments) if vtep else [],
         bonds=bonds,
+        firewall_ports=sorted(
+            (
+                uplink.attach.interface
+                for uplink in (firewall.uplinks if firewall else [])
+                if uplink.attach.device == device.name
+            ),
+            key=_port_number,
+        ),
     )
 
 

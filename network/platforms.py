@@ -50,7 +50,7 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
         management="eth0",
         files=(
             ConfigFile("/etc/network/interfaces", ("interfaces.j2", "overlay.j2")),
-            ConfigFile("/etc/frr/frr.conf", ("system.j2", "bgp.j2")),
+            ConfigFile("/etc/frr/frr.conf", ("system.j2", "vrfs.j2", "bgp.j2")),
             ConfigFile("/etc/ssh/sshd_config.d/fundament.conf", ("sshd.j2",), Feature.BASELINE),
             ConfigFile("/etc/issue.net", ("banner.j2",), Feature.BASELINE),
         ),

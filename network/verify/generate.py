@@ -6,7 +6,7 @@ A generated catalog is plain catalog data (network.verify.catalog): dump it, edi
 import re
 from collections.abc import Callable, Iterator, Mapping
 from itertools import permutations
-from typing import Any
+from typing import Any, Literal
 
 from inventory.model import Design, Endpoint, Platform
 from inventory.model.migration import Feature
@@ -29,6 +29,7 @@ from network.verify.checks.baseline import Service
 from network.verify.checks.cabling import Port
 from network.verify.checks.overlay import Host, SegmentVni, TargetHost
 from network.verify.checks.routing import BgpEnd, Bounds
+from network.verify.checks.zones import live_on, routed, zone_checks
 from network.verify.reachability import STRATEGY, loopback_plans
 
 # The interface carrying a VNI, per platform where each VNI has its own (EOS puts all VNIs on Vxlan1).
@@ -67,8 +68,11 @@ def header(design: Design, target: Target) -> str:
         )
     if target is Target.LAB:
         lines.append(
-            "Lab: segments are layer 2 only (no routing between segments), so endpoints in different "
-            "segments never reach each other, even where security.allowed permits it."
+            "Lab: until zones are live on a switch its segments are layer 2 only (no routing between "
+            "segments). Once they are, a zone with a vrf routes between its own segments and reaches other "
+            "zones only for the services security.allowed names, through the firewall: zone-service checks "
+            "probe every service of every test host from every other one, both ways (ping between zones "
+            "must fail, ICMP is no service)."
         )
     return "\n".join(lines)
 
@@ -94,6 +98,7 @@ def generate(
         *_cabling(design, target),
         *_routing(design, target, live),
         *_overlay(design, target, live),
+        *(zone_checks(design, lambda e: _host(design, e), live) if target is Target.LAB else ()),
         *_baseline(design, target, live),
     ]
 
@@ -172,7 +177,8 @@ def _overlay(design: Design, target: Target, live: Live) -> Iterator[Check[Any]]
             if live(source.attach.device, Feature.OVERLAY) and live(
                 destination.attach.device, Feature.OVERLAY
             ):
-                yield _endpoint_check(design, source, destination)
+                both_routed = all(routed(design, e) and live_on(e, live) for e in (source, destination))
+                yield _endpoint_check(design, source, destination, both_routed)
 
 
 def _host(design: Design, endpoint: Endpoint) -> dict[str, str]:
@@ -188,7 +194,10 @@ def _host(design: Design, endpoint: Endpoint) -> dict[str, str]:
     }
 
 
-def _endpoint_check(design: Design, source: Endpoint, destination: Endpoint) -> EndpointReachability:
+def _endpoint_check(
+    design: Design, source: Endpoint, destination: Endpoint, routed: bool
+) -> EndpointReachability:
+    """`routed`: both hosts sit in zones with a vrf, live on their switches."""
     src = Host(**_host(design, source))
     dst = TargetHost(**_host(design, destination), ipv4=destination.ipv4.ip)
     if src.segment == dst.segment:
@@ -201,6 +210,17 @@ def _endpoint_check(design: Design, source: Endpoint, destination: Endpoint) -> 
             )
         return EndpointReachability(
             EndpointReachability.Input(source=src, target=dst, expect="reachable", reason=reason)
+        )
+    if routed:
+        same = src.zone == dst.zone
+        reason = (
+            f"same zone {src.zone}: routed between its segments in its VRF"
+            if same
+            else f"zones {src.zone} and {dst.zone}: the firewall passes only named services, never ICMP"
+        )
+        expect: Literal["reachable", "unreachable"] = "reachable" if same else "unreachable"
+        return EndpointReachability(
+            EndpointReachability.Input(source=src, target=dst, expect=expect, reason=reason)
         )
     no_routing = "and the lab routes nothing between segments (layer 2 only)"
     rule = next(

@@ -1,12 +1,17 @@
 """Zones: the service-level zone matrix between test hosts, the anycast gateway each host sees, and the
 interfaces that carry zones on each VTEP (anycast gateways with one MAC, L3VNI interfaces, bonds, legs)."""
 
+from collections.abc import Callable, Iterator
 from ipaddress import IPv4Address
-from typing import Literal
+from itertools import permutations
+from typing import Any, Literal
 
 from pydantic import Field
 
+from inventory.model import Design, Endpoint, Service
+from inventory.model.migration import Feature
 from inventory.types import MacAddress, Model, Name
+from network.facts import device_facts
 from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed
 from network.verify.checks.cabling import not_up
 from network.verify.checks.overlay import Host, TargetHost
@@ -156,3 +161,88 @@ class ZoneInterfaces(DeviceCheck[ZoneInterfacesInput]):
         return passed(
             f"{device}: {len(self.inputs.interfaces)} zone interfaces up, gateways on the anycast MAC"
         )
+
+
+Live = Callable[[str, Feature], bool]
+
+
+def zone_checks(
+    design: Design, host: Callable[[Endpoint], dict[str, str]], live: Live
+) -> Iterator[Check[Any]]:
+    """The zone checks of the lab: per VTEP its zone interfaces, per host its gateway, and the service
+    matrix between every two hosts in routed zones, both directions."""
+    for device in design.devices:
+        if not live(device.name, Feature.ZONES):
+            continue
+        facts = device_facts(design, device.name)
+        wanted = [
+            ZoneInterface(name=s.svi, purpose=f"gateway of {s.name}", mac=facts.gateway_mac)
+            for s in facts.segments
+            if s.vrf
+        ]
+        wanted += [ZoneInterface(name=v.svi, purpose=f"L3VNI {v.l3vni} of VRF {v.name}") for v in facts.vrfs]
+        wanted += [
+            ZoneInterface(name=b.name, purpose=f"bond, ES {b.es_id} ({b.description})") for b in facts.bonds
+        ]
+        wanted += [
+            ZoneInterface(name=leg.interface, purpose=f"leg of VRF {v.name} to {leg.firewall}")
+            for v in facts.vrfs
+            for leg in v.legs
+        ]
+        if wanted:
+            yield ZoneInterfaces(ZoneInterfaces.Input(device=device.name, interfaces=wanted))
+    hosts = [e for e in design.endpoints if routed(design, e) and live_on(e, live)]
+    for endpoint in hosts:
+        segment = design.segment_of(endpoint)
+        assert segment is not None  # a validated design
+        yield AnycastGateway(
+            AnycastGateway.Input(
+                host=Host(**host(endpoint)), gateway=segment.gateway, mac=design.routing.overlay.gateway_mac
+            )
+        )
+    for source, target in permutations(hosts, 2):
+        for name in target.services:
+            yield _service_check(design, host, source, target, design.service_by_name[name])
+
+
+def routed(design: Design, endpoint: Endpoint) -> bool:
+    segment = design.segment_of(endpoint)
+    return segment is not None and design.zone_by_name[segment.zone].vrf is not None
+
+
+def live_on(endpoint: Endpoint, live: Live) -> bool:
+    return all(live(port.device, Feature.ZONES) for port in endpoint.ports)
+
+
+def _service_check(
+    design: Design,
+    host: Callable[[Endpoint], dict[str, str]],
+    source: Endpoint,
+    target: Endpoint,
+    service: Service,
+) -> ZoneService:
+    src, dst = Host(**host(source)), TargetHost(**host(target), ipv4=target.ipv4.ip)
+    if src.segment == dst.segment:
+        expect, reason = "open", f"same segment {src.segment}"
+    elif src.zone == dst.zone:
+        expect, reason = "open", f"same zone {src.zone}: routed in its VRF, no policy point in between"
+    else:
+        rule = next(
+            (r for r in design.security.allowed if (r.source, r.destination) == (src.zone, dst.zone)), None
+        )
+        if rule is not None and service.name in rule.services:
+            expect, reason = "open", f"security.allowed: {src.zone} -> {dst.zone} {', '.join(rule.services)}"
+        elif rule is not None:
+            expect = "blocked"
+            reason = f"{src.zone} -> {dst.zone} allows only {', '.join(rule.services)}, not {service.name}"
+        else:
+            expect, reason = "blocked", f"no rule lets {src.zone} open connections to {dst.zone}"
+    return ZoneService(
+        ZoneService.Input(
+            source=src,
+            target=dst,
+            service=ServicePort(name=service.name, protocol=service.protocol, port=service.port),
+            expect=expect,
+            reason=reason,
+        )
+    )

@@ -21,7 +21,7 @@ EVERYTHING = tuple(m.id for m in MIGRATIONS)
 def test_up_from_nothing_runs_every_wave_in_order_canary_first() -> None:
     steps = steps_up(MIGRATIONS, {})
     assert [(s.migration.number, s.wave_index) for s in steps] == [
-        (number, wave) for number in ("0001", "0002", "0003", "0004", "0005") for wave in (0, 1)
+        (number, wave) for number in ("0001", "0002", "0003", "0004", "0005", "0006") for wave in (0, 1)
     ]
     assert steps[0].canary and steps[0].devices == ("leaf1",)
     assert not steps[1].canary and "leaf1" not in steps[1].devices
@@ -38,18 +38,20 @@ def test_down_reverses_newest_first_and_last_wave_first() -> None:
     state = {d.name: EVERYTHING for d in DESIGN.devices}
     steps = steps_down(MIGRATIONS, state, to="0003")
     assert [s.title for s in steps] == [
+        "down 0006_zones_en_gateways wave 2 (campus-en-steunpunten)",
+        "down 0006_zones_en_gateways wave 1 (canary)",
         "down 0005_steunpunten wave 2 (zuid)",
         "down 0005_steunpunten wave 1 (canary)",
         "down 0004_provinciehuis_cutover wave 2 (provinciehuis)",
         "down 0004_provinciehuis_cutover wave 1 (canary)",
     ]
-    assert steps[0].after(state)["wan-zuid"] == EVERYTHING[:4]
+    assert steps[0].after(state)["wan-zuid"] == EVERYTHING[:5]
     assert all(s.direction is Direction.DOWN for s in steps)
 
 
 def test_down_to_zero_undoes_everything_and_needs_a_target() -> None:
     state = {d.name: EVERYTHING for d in DESIGN.devices}
-    assert len(steps_down(MIGRATIONS, state, to="0")) == 10
+    assert len(steps_down(MIGRATIONS, state, to="0")) == 12
     with pytest.raises(PlanError, match="down needs --to"):
         steps_down(MIGRATIONS, state, None)
     with pytest.raises(PlanError, match="no migration 0009"):
