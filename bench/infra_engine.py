@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from fundament.paths import inventory_dir
+from inventory import load_design
 
 FUNDAMENT = Path(sys.executable).parent / "fundament"
 CLONES = 43
@@ -23,19 +24,26 @@ CLONES = 43
 
 
 def large_design(folder: Path) -> Path:
-    """The sample with every workload cloned CLONES times (small disks, addresses from .100 up)."""
+    """The sample with every workload cloned CLONES times (small disks, addresses from .30 up)."""
     target = folder / "design"
     shutil.copytree(inventory_dir(), target)
     path = target / "datacenter.yaml"
     data = yaml.safe_load(path.read_text())
     workloads = data["datacenter"]["workloads"]
+    sample = load_design(inventory_dir())
+    # Addresses the sample already gives out (workloads, lab endpoints) stay theirs.
+    used = {vm["ipv4"].split("/")[0] for vm in workloads} | {
+        str(endpoint.ipv4.ip) for endpoint in sample.endpoints if endpoint.ipv4 is not None
+    }
     clones = []
     next_host: dict[str, int] = {}
     for vm in workloads:
         service = vm["name"].rsplit("-", 1)[0]
         network = vm["ipv4"].rsplit(".", 1)[0]
         for number in range(2, CLONES + 2):
-            host = next_host.get(network, 100)
+            host = next_host.get(network, 30)
+            while f"{network}.{host}" in used:
+                host += 1
             next_host[network] = host + 1
             clones.append(
                 {
