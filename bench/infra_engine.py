@@ -73,10 +73,11 @@ def timed(env: dict[str, str], *args: str) -> tuple[float, str]:
 
 def lifecycle(label: str, design: Path | None, root: Path) -> None:
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key != "PULUMI_BACKEND_URL"},
         "CI": "true",
+        # The stack's state goes with the simulator's (the default): both in this run's folder.
+        "FUNDAMENT_STATE_DIR": str(root / "state"),
         "FUNDAMENT_INFRA_SIM_DIR": str(root / "sim"),
-        "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
         "PULUMI_CONFIG_PASSPHRASE": "bench",
     }
     inventory = ["-i", str(design)] if design else []

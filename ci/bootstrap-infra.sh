@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # What `fundament infra sim|preview|up|refresh|destroy` needs: the Pulumi CLI and vcsim (VMware's vCenter
 # simulator), neither shipped by a registry reachable here, so both are built from the Go module proxy at the
-# versions pinned in infra/tools/*/go.mod (go.sum committed). Binaries are cached at machine level, keyed by
-# version (~/.cache/fundament/bin/<tool>-<version>/; $FUNDAMENT_TOOLS_DIR moves it), and linked into the
-# project's .venv/bin with the dynamic-provider launcher: all the engine runs sits beside the interpreter.
-# Idempotent: seconds when the cache is warm. Run after ci/setup-python.sh.
+# versions pinned in infra/tools/*/go.mod (go.sum committed), with the Go toolchain ci/setup-go.sh provides.
+# Binaries are cached at machine level, keyed by version (~/.cache/fundament/bin/<tool>-<version>/;
+# $FUNDAMENT_TOOLS_DIR moves it; the pipeline files cache that folder keyed by infra/tools/*/go.sum), and
+# linked into the project's .venv/bin with the launchers of the dynamic providers and the policy pack: all the
+# engine runs sits beside the interpreter. Idempotent: seconds when the cache is warm. Run after ci/setup-python.sh.
 set -euo pipefail
 
-PULUMI_VERSION=v3.276.0
-GOVMOMI_VERSION=v0.55.0
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=ci/lib.sh
 . "$root/ci/lib.sh"
+# The pinned versions, read from the wrapper modules: go.mod is the one place to change them.
+pinned() { awk -v m="$2" '$1 == "require" && $2 == m {print $3; exit} $1 == m {print $2; exit}' "$root/infra/tools/$1/go.mod"; }
+PULUMI_VERSION=$(pinned pulumi github.com/pulumi/pulumi/pkg/v3)
+GOVMOMI_VERSION=$(pinned vcsim github.com/vmware/govmomi)
+[[ -n $PULUMI_VERSION && -n $GOVMOMI_VERSION ]] || die "infra/tools/*/go.mod pin no Pulumi or govmomi version"
 cache=${FUNDAMENT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/fundament}/bin
 venv_bin=$root/.venv/bin
 
@@ -22,7 +26,8 @@ venv_bin=$root/.venv/bin
 build() {
   local name=$1 dir=$2 module=$3 package=$4 ldflags=${5:-}
   [[ -x $dir/$name ]] && return 0
-  command -v go >/dev/null 2>&1 || die "$name is missing and there is no Go toolchain to build it (needs Go >= 1.26)"
+  # shellcheck source=ci/setup-go.sh
+  . "$root/ci/setup-go.sh"
   mkdir -p "$dir"
   (
     flock 9
@@ -49,11 +54,16 @@ build vcsim "$vcsim_dir" "$root/infra/tools/vcsim" .
 
 ln -sfn "$pulumi_dir/pulumi" "$venv_bin/pulumi"
 ln -sfn "$vcsim_dir/vcsim" "$venv_bin/vcsim"
+# launcher NAME MODULE: an executable that runs `python -m MODULE` with the project's interpreter (beside it).
+launcher() {
+  printf '#!/bin/sh\nexec "$(dirname "$0")/python" -u -m %s "$@"\n' "$2" >"$venv_bin/$1.tmp"
+  chmod +x "$venv_bin/$1.tmp"
+  mv "$venv_bin/$1.tmp" "$venv_bin/$1"
+}
 # The engine starts dynamic providers as `pulumi-resource-pulumi-python` from PATH; the official launcher is
-# not served, and this one runs them with the project's interpreter (the one beside it).
-launcher=$venv_bin/pulumi-resource-pulumi-python
-printf '#!/bin/sh\nexec "$(dirname "$0")/python" -u -m pulumi.dynamic "$@"\n' >"$launcher.tmp"
-chmod +x "$launcher.tmp"
-mv "$launcher.tmp" "$launcher"
+# not served.
+launcher pulumi-resource-pulumi-python pulumi.dynamic
+# The policy pack: the engine starts an executable given as a policy pack directly (no language host).
+launcher fundament-policy-pack infra.policy
 
 log "pulumi $("$venv_bin/pulumi" version) ($pulumi_dir), vcsim govmomi $GOVMOMI_VERSION ($vcsim_dir)"

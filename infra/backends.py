@@ -12,7 +12,7 @@ Both receive the same declared objects (tests/unit/infra/test_backends.py), so t
 
 import os
 from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 import pulumi
 import pulumi_vsphere as vsphere
@@ -29,15 +29,7 @@ Kind = Literal[
     "DistributedPortGroup",
     "VirtualMachine",
 ]
-KINDS: tuple[Kind, ...] = (
-    "TagCategory",
-    "Tag",
-    "Folder",
-    "ResourcePool",
-    "DistributedVirtualSwitch",
-    "DistributedPortGroup",
-    "VirtualMachine",
-)
+KINDS: tuple[Kind, ...] = get_args(Kind)
 Props = Mapping[str, Any]
 
 

@@ -1,17 +1,22 @@
 """`fundament infra preview | up | refresh | destroy | outputs`: the real Pulumi engine (Automation API).
 
 The program runs inline (in this process): the engine needs the `pulumi` CLI, not the Python language host,
-which no reachable registry serves. ci/bootstrap-infra.sh builds the CLI and puts it, with the launcher for
-the simulator's dynamic providers, beside the project's interpreter.
+which no reachable registry serves. ci/bootstrap-infra.sh builds the CLI and puts it, with the launchers of
+the simulator's dynamic providers and of the policy pack, beside the project's interpreter.
 
-- State: a file backend, `build/infra/state/` of the project unless `PULUMI_BACKEND_URL` says otherwise.
+- State: `PULUMI_BACKEND_URL` when set; otherwise a file backend in fundament's state directory
+  (`fundament.paths.state_dir()`): `infra/state/` for a vCenter's stacks, and for the simulator's the
+  simulator's own state directory, as that state describes objects that go when the simulator goes.
 - Secrets: the passphrase comes from `PULUMI_CONFIG_PASSPHRASE` (environment or vault file); only the `lab`
   stack, whose target is the simulator, has a default (`LAB_PASSPHRASE`).
-- Workspace: `build/infra/work/<backend>/`, where the engine may write the stack file's encryption salt;
-  the committed `infra/Pulumi.<stack>.yaml` is copied in on every run and never written to.
-- Policies: the rules of infra/policy run on the declared resources before the engine starts (the
-  policy pack needs the Python language host to run inside the engine, and it is not served here); a
-  violation stops preview and up with nothing sent to vCenter.
+- Workspace: `work/` beside the default state (`infra/work/<backend>/` for a given URL), where the engine
+  may write the stack file's encryption salt; the committed `infra/Pulumi.<stack>.yaml` is copied in on
+  every run and never written to.
+- Policies: the policy pack (infra/policy) runs inside the engine on preview and up: the engine starts an
+  executable given as a policy pack directly, so the launcher `fundament-policy-pack` needs no language
+  host. `up` also judges the same rules on the declared resources before the engine starts: the Automation
+  API's up skips the engine's preview, and the engine judges stack policies (tags, port groups) only after
+  the resources exist. A violation stops preview and up with nothing sent to vCenter.
 """
 
 import hashlib
@@ -19,7 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +32,19 @@ import yaml
 from pulumi import automation as auto
 
 from fundament.errors import FundamentError
+from fundament.paths import state_dir
 from fundament.secrets import SecretNotFoundError, resolve
-from infra import consistency
+from infra import consistency, sim
 from infra.program import PROJECT, export
 from infra.settings import StackSettings
 from infra.sim import tools_dir
 from infra.stacks import PROJECT_DIR, stack_config
 from inventory import Design, Problem
 
-BUILD_DIR = PROJECT_DIR.parent / "build" / "infra"
-DEFAULT_BACKEND = f"file://{BUILD_DIR / 'state'}"
 LAB_STACK = "lab"
 LAB_PASSPHRASE = "fundament-lab"
+POLICY_PACK = "fundament-policy-pack"
+"""the policy pack's launcher, beside the interpreter (ci/bootstrap-infra.sh): `python -m infra.policy`"""
 INSTALL_HINT = (
     "the Pulumi CLI is not installed: run ci/bootstrap-infra.sh (it builds the CLI from the Go module proxy "
     "and puts it in .venv/bin). `fundament infra plan` works without it."
@@ -117,10 +123,16 @@ class EngineResult:
 
 
 @contextmanager
-def _engine_errors(stack: str) -> Iterator[None]:
+def _engine_errors(stack: str, violations: list[str] | None = None, stopped: str = "") -> Iterator[None]:
+    """CommandError -> EngineError; PolicyViolationError when the policy pack reported `violations`."""
     try:
         yield
     except auto.CommandError as error:
+        if violations:
+            raise PolicyViolationError(
+                f"stack {stack} breaks {len(violations)} policy rule(s) (the policy pack in the engine), "
+                f"{stopped}: " + "; ".join(violations)
+            ) from None
         raise EngineError(f"pulumi failed on stack {stack}: {_reason(error)}") from None
 
 
@@ -148,13 +160,25 @@ def passphrase(stack: str) -> str:
         ) from None
 
 
-def backend_url() -> str:
-    return os.environ.get("PULUMI_BACKEND_URL") or DEFAULT_BACKEND
+@dataclass(frozen=True)
+class Locations:
+    backend_url: str
+    work_dir: Path
+    """the workspace: the stack file as the engine sees it (config copied in, encryption salt kept)"""
 
 
-def _work_dir(stack: str, url: str) -> Path:
-    """One workspace per backend; the committed stack file's config is copied in, the salt kept."""
-    work = BUILD_DIR / "work" / hashlib.sha256(url.encode()).hexdigest()[:12]
+def locations(settings: StackSettings) -> Locations:
+    """Where a stack's state and workspace live (module docstring)."""
+    given = os.environ.get("PULUMI_BACKEND_URL")
+    if given:
+        key = hashlib.sha256(given.encode()).hexdigest()[:12]
+        return Locations(given, state_dir() / "infra" / "work" / key)
+    home = sim.state_dir() / sim.ENGINE_DIR if settings.backend == "vcsim" else state_dir() / "infra"
+    return Locations(f"file://{home / 'state'}", home / "work")
+
+
+def _work_dir(stack: str, work: Path) -> Path:
+    """The committed stack file's config copied in, the salt kept."""
     work.mkdir(parents=True, exist_ok=True)
     committed = stack_config(stack)
     source = yaml.safe_load((PROJECT_DIR / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8")) or {}
@@ -177,7 +201,6 @@ def _environment(stack: str, settings: StackSettings, url: str) -> dict[str, str
         "PATH": os.pathsep.join([tools, os.environ.get("PATH", "")]),
     }
     if settings.backend == "vcsim":
-        from infra import sim
         from infra.simulated import URL_VARIABLE
 
         # Checked before the engine starts: without a simulator nothing can be read or created.
@@ -188,6 +211,14 @@ def _environment(stack: str, settings: StackSettings, url: str) -> dict[str, str
 def _require_cli() -> None:
     if not (tools_dir() / "pulumi").is_file():
         raise EngineUnavailableError(INSTALL_HINT)
+    if not (tools_dir() / POLICY_PACK).is_file():
+        raise EngineUnavailableError(
+            f"{POLICY_PACK} (the policy pack's launcher) is not in {tools_dir()}: run ci/bootstrap-infra.sh"
+        )
+
+
+def _policy_packs() -> list[str]:
+    return [str(tools_dir() / POLICY_PACK)]
 
 
 def stack_settings(stack: str) -> StackSettings:
@@ -200,7 +231,6 @@ def stack_settings(stack: str) -> StackSettings:
 
 def live_network_problems(design: Design) -> list[Problem]:
     """The datacenter <-> network check against what the simulator reports (port group VLANs, VM NICs)."""
-    from infra import sim
     from infra.vcenter import Session, network_facts
 
     session = Session(sim.endpoint())
@@ -214,7 +244,8 @@ def live_network_problems(design: Design) -> list[Problem]:
 def _stack(stack: str, design: Design | None) -> auto.Stack:
     _require_cli()
     settings = stack_settings(stack)
-    url = backend_url()
+    where = locations(settings)
+    url = where.backend_url
     env = _environment(stack, settings, url)
     # The inline program runs in this process: it reads the simulator's address from here too.
     os.environ.update(env)
@@ -233,7 +264,7 @@ def _stack(stack: str, design: Design | None) -> auto.Stack:
             project_name=PROJECT,
             program=program,
             opts=auto.LocalWorkspaceOptions(
-                work_dir=str(_work_dir(stack, url)),
+                work_dir=str(_work_dir(stack, where.work_dir)),
                 pulumi_command=command,
                 env_vars=env,
                 project_settings=auto.ProjectSettings(
@@ -247,14 +278,25 @@ Progress = Callable[[Step], None]
 
 
 def _collector(
-    steps: list[Step], on_step: Progress, finished: bool, new_values: str = "inputs"
+    steps: list[Step],
+    on_step: Progress,
+    finished: bool,
+    new_values: str = "inputs",
+    violations: list[str] | None = None,
 ) -> Callable[[auto.EngineEvent], None]:
     """Engine events -> Steps, one per resource created, changed or deleted. A preview finishes nothing:
     there each resource's pre-event says what would happen; otherwise the event after the step. Diffs
     compare the state's outputs (what vCenter had at the last refresh) with the program's inputs, or, for
-    a refresh, with what vCenter reports now (`new_values="outputs"`)."""
+    a refresh, with what vCenter reports now (`new_values="outputs"`). The policy pack's reports go to
+    `violations`."""
 
     def on_event(event: auto.EngineEvent) -> None:
+        found = event.policy_event
+        if found is not None and violations is not None:
+            where = found.resource_urn.rsplit("::", 1)[-1] if found.resource_urn else "stack"
+            # The message is the policy's description, then what the pack reported on its last line.
+            violations.append(f"{found.policy_name}: {where}: {found.message.strip().splitlines()[-1]}")
+            return
         reported = event.res_outputs_event if finished else event.resource_pre_event
         if reported is None:
             return
@@ -313,36 +355,45 @@ def _gate(design: Design, stack: str) -> None:
 
 def preview(stack: str, design: Design, on_step: Progress) -> EngineResult:
     _require_cli()
-    _gate(design, stack)
     steps: list[Step] = []
-    with _engine_errors(stack):
-        result = _stack(stack, design).preview(on_event=_collector(steps, on_step, finished=False))
+    violations: list[str] = []
+    collect = _collector(steps, on_step, finished=False, violations=violations)
+    with _engine_errors(stack, violations, "nothing was changed"):
+        result = _stack(stack, design).preview(policy_packs=_policy_packs(), on_event=collect)
     return EngineResult("preview", stack, _changes(result.change_summary), steps=steps)
+
+
+Operation = Callable[[auto.Stack, Callable[[auto.EngineEvent], None]], Any]
+
+
+def _finish(
+    action: str, stack: str, design: Design | None, on_step: Progress, operation: Operation
+) -> tuple[Any, EngineResult]:
+    """Run up, refresh or destroy: the engine's result, and what it changed as an EngineResult.
+    A refresh compares the state with what vCenter reports now; the others with the program's inputs."""
+    steps: list[Step] = []
+    violations: list[str] = []
+    collect = _collector(steps, on_step, True, "outputs" if action == "refresh" else "inputs", violations)
+    with _engine_errors(stack, violations, "the engine stopped at the first violating resource"):
+        result = operation(_stack(stack, design), collect)
+    return result, EngineResult(action, stack, _changes(result.summary.resource_changes), steps=steps)
 
 
 def up(stack: str, design: Design, on_step: Progress) -> EngineResult:
     _require_cli()
     _gate(design, stack)
-    steps: list[Step] = []
-    with _engine_errors(stack):
-        result = _stack(stack, design).up(on_event=_collector(steps, on_step, finished=True))
-    return EngineResult(
-        "up", stack, _changes(result.summary.resource_changes), _outputs(result.outputs), steps
+    result, done = _finish(
+        "up", stack, design, on_step, lambda s, events: s.up(policy_packs=_policy_packs(), on_event=events)
     )
+    return replace(done, outputs=_outputs(result.outputs))
 
 
 def refresh(stack: str, on_step: Progress) -> EngineResult:
-    steps: list[Step] = []
-    with _engine_errors(stack):
-        result = _stack(stack, None).refresh(on_event=_collector(steps, on_step, True, "outputs"))
-    return EngineResult("refresh", stack, _changes(result.summary.resource_changes), steps=steps)
+    return _finish("refresh", stack, None, on_step, lambda s, events: s.refresh(on_event=events))[1]
 
 
 def destroy(stack: str, on_step: Progress) -> EngineResult:
-    steps: list[Step] = []
-    with _engine_errors(stack):
-        result = _stack(stack, None).destroy(on_event=_collector(steps, on_step, finished=True))
-    return EngineResult("destroy", stack, _changes(result.summary.resource_changes), steps=steps)
+    return _finish("destroy", stack, None, on_step, lambda s, events: s.destroy(on_event=events))[1]
 
 
 def outputs(stack: str) -> EngineResult:

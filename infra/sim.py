@@ -3,8 +3,10 @@
 The datacenter program only reads the datacenter, its clusters, hosts and datastores; in a real vCenter
 they are racked and joined by hand. `up` starts the simulator with an empty inventory and creates exactly
 those objects from `datacenter.yaml`, so the program runs against the same names as in production.
-State (pid, URL, log, the datastores' directories) lives in one directory: `build/infra/sim/` of the
-project, or `$FUNDAMENT_INFRA_SIM_DIR` (tests run their own simulator side by side with the lab's).
+State (pid, URL, log, the datastores' directories, and the lab stack's engine state, which describes objects
+that live only as long as this simulator) lives in one directory: `infra/sim/` of fundament's state
+directory (`fundament.paths.state_dir()`), or `$FUNDAMENT_INFRA_SIM_DIR` (tests run their own simulator
+side by side with the lab's).
 """
 
 import contextlib
@@ -20,8 +22,8 @@ from pathlib import Path
 
 from pyVmomi import vim
 
+from fundament import paths
 from fundament.errors import FundamentError
-from infra.stacks import PROJECT_DIR
 from infra.vcenter import Endpoint, Session
 from inventory.model import Datacenter
 
@@ -29,6 +31,8 @@ SIM_USER = "user"
 SIM_PASSWORD = "pass"
 BOOTSTRAP_HINT = "run ci/bootstrap-infra.sh (it builds the Pulumi CLI and vcsim from the Go module proxy)"
 START_TIMEOUT_S = 30.0
+ENGINE_DIR = "engine"
+"""in the simulator's state directory: the default backend and workspace of stacks on the simulator"""
 
 
 class SimError(FundamentError, RuntimeError):
@@ -37,7 +41,7 @@ class SimError(FundamentError, RuntimeError):
 
 def state_dir() -> Path:
     override = os.environ.get("FUNDAMENT_INFRA_SIM_DIR")
-    return Path(override) if override else PROJECT_DIR.parent / "build" / "infra" / "sim"
+    return Path(override) if override else paths.state_dir() / "infra" / "sim"
 
 
 def tools_dir() -> Path:
@@ -102,8 +106,14 @@ def start() -> SimStatus:
     binary = tool("vcsim")
     directory = state_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    for stale in ("pid", "url"):
-        (directory / stale).unlink(missing_ok=True)
+    # Whatever a simulator that is gone left behind (it crashed, the machine restarted) describes objects
+    # the new, empty one does not have: the engine state above all, or `infra up` would see nothing to do.
+    for stale in ("pid", "url", "datastores", ENGINE_DIR):
+        path = directory / stale
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     with (directory / "vcsim.log").open("ab") as log:
         process = subprocess.Popen(
             [str(binary), "-listen", "127.0.0.1:0", "-url-file", str(directory / "url")],

@@ -32,6 +32,8 @@ from infra.backends import KINDS, Kind, Props
 from infra.vcenter import Endpoint, Session, VCenterError, shared
 
 URL_VARIABLE = "FUNDAMENT_VCSIM_URL"
+SIMULATED_MODULE = "vcsim"
+"""the resources' type is `pulumi-python:dynamic/vcsim:<kind>` (infra.tokens.SIMULATED)"""
 GIB_KB = 1024 * 1024
 
 
@@ -130,54 +132,42 @@ def _destroy(s: Session, kind: type[Any], id_: str, what: str) -> None:
 # --- tagging -----------------------------------------------------------------------------------------
 
 
-class TagCategoryProvider(_Provider):
+class _TaggingProvider(_Provider):
+    """A tag category or a tag: a vAPI REST object, created, read and changed through the same endpoints."""
+
     updatable = frozenset({"name", "description"})
+    path: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]]
+    """what a create takes and a read reports"""
 
     def _create(self, s: Session, props: Props) -> str:
-        spec = {key: props[key] for key in ("name", "description", "cardinality", "associable_types")}
-        return str(s.rest("POST", "/category", {"create_spec": spec}))
+        return str(s.rest("POST", self.path, {"create_spec": {key: props[key] for key in self.fields}}))
 
     def _read(self, s: Session, id_: str, props: Props) -> dict[str, Any] | None:
-        found = s.rest("GET", f"/category/id:{id_}")
+        found = s.rest("GET", f"{self.path}/id:{id_}")
         if found is None:
             return None
-        return {
-            "name": found["name"],
-            # vcsim omits an empty description.
-            "description": found.get("description", ""),
-            "cardinality": found["cardinality"],
-            "associable_types": found.get("associable_types", []),
-        }
+        # vcsim omits an empty description and empty associable types.
+        return {key: found.get(key, _OMITTED.get(key)) for key in self.fields}
 
     def _update(self, s: Session, id_: str, news: Props, changed: set[str]) -> None:
-        s.rest("PATCH", f"/category/id:{id_}", {"update_spec": {key: news[key] for key in changed}})
+        s.rest("PATCH", f"{self.path}/id:{id_}", {"update_spec": {key: news[key] for key in changed}})
 
     def _delete(self, s: Session, id_: str) -> None:
-        s.rest("DELETE", f"/category/id:{id_}")
+        s.rest("DELETE", f"{self.path}/id:{id_}")
 
 
-class TagProvider(_Provider):
-    updatable = frozenset({"name", "description"})
+_OMITTED: dict[str, Any] = {"description": "", "associable_types": []}
 
-    def _create(self, s: Session, props: Props) -> str:
-        spec = {key: props[key] for key in ("name", "description", "category_id")}
-        return str(s.rest("POST", "/tag", {"create_spec": spec}))
 
-    def _read(self, s: Session, id_: str, props: Props) -> dict[str, Any] | None:
-        found = s.rest("GET", f"/tag/id:{id_}")
-        if found is None:
-            return None
-        return {
-            "name": found["name"],
-            "description": found.get("description", ""),
-            "category_id": found["category_id"],
-        }
+class TagCategoryProvider(_TaggingProvider):
+    path = "/category"
+    fields = ("name", "description", "cardinality", "associable_types")
 
-    def _update(self, s: Session, id_: str, news: Props, changed: set[str]) -> None:
-        s.rest("PATCH", f"/tag/id:{id_}", {"update_spec": {key: news[key] for key in changed}})
 
-    def _delete(self, s: Session, id_: str) -> None:
-        s.rest("DELETE", f"/tag/id:{id_}")
+class TagProvider(_TaggingProvider):
+    path = "/tag"
+    fields = ("name", "description", "category_id")
 
 
 # --- folders and pools -------------------------------------------------------------------------------
@@ -420,16 +410,22 @@ class PortGroupProvider(_Provider):
             return None
         config = group.config
         port = config.defaultPortConfig
+        # A port configuration changed behind Pulumi's back may lack a policy: None, which is drift.
         security = port.securityPolicy
+
+        def allowed(name: str) -> bool | None:
+            policy = getattr(security, name, None)
+            return None if policy is None else bool(policy.value)
+
         return {
             "name": group.name,
             "distributed_virtual_switch_uuid": config.distributedVirtualSwitch._moId,
-            "vlan_id": port.vlan.vlanId,
+            "vlan_id": getattr(port.vlan, "vlanId", None),
             "description": config.description or "",
             "tags": s.attached_tags(group),
-            "allow_promiscuous": security.allowPromiscuous.value,
-            "allow_forged_transmits": security.forgedTransmits.value,
-            "allow_mac_changes": security.macChanges.value,
+            "allow_promiscuous": allowed("allowPromiscuous"),
+            "allow_forged_transmits": allowed("forgedTransmits"),
+            "allow_mac_changes": allowed("macChanges"),
         }
 
     def _update(self, s: Session, id_: str, news: Props, changed: set[str]) -> None:
@@ -616,7 +612,7 @@ PROVIDERS: dict[Kind, _Provider] = {
 
 # One dynamic resource class per kind, so the engine shows `pulumi-python:dynamic/vcsim:VirtualMachine`.
 RESOURCES: dict[Kind, type[Resource]] = {
-    kind: types.new_class(kind, (Resource,), {"module": "vcsim", "name": kind}) for kind in KINDS
+    kind: types.new_class(kind, (Resource,), {"module": SIMULATED_MODULE, "name": kind}) for kind in KINDS
 }
 
 Lookup = Callable[[str, str, Sequence[str]], tuple[str, str]]

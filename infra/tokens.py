@@ -8,3 +8,16 @@ POOL = "vsphere:index/resourcePool:ResourcePool"
 SWITCH = "vsphere:index/distributedVirtualSwitch:DistributedVirtualSwitch"
 PORT_GROUP = "vsphere:index/distributedPortGroup:DistributedPortGroup"
 VM = "vsphere:index/virtualMachine:VirtualMachine"
+
+VSPHERE_BY_KIND = {
+    "TagCategory": TAG_CATEGORY,
+    "Tag": TAG,
+    "Folder": FOLDER,
+    "ResourcePool": POOL,
+    "DistributedVirtualSwitch": SWITCH,
+    "DistributedPortGroup": PORT_GROUP,
+    "VirtualMachine": VM,
+}
+"""the vSphere resource each kind of infra/backends.py declares"""
+SIMULATED = "pulumi-python:dynamic/vcsim:"
+"""the type of the simulator backend's dynamic resource of a kind: SIMULATED + kind (infra/simulated.py)"""

@@ -91,8 +91,9 @@ def _disk_sizes(vm: Declared, params: Params) -> Iterator[str]:
     low, high = params["minimum_gb"], params["maximum_gb"]
     for disk in vm.props.get("disks") or []:
         size = disk.get("size")
-        if isinstance(size, int) and not low <= size <= high:
-            yield f"disk {disk.get('label')} is {size} GB, outside {low}..{high} GB"
+        # The engine hands the policy pack every number as a float.
+        if isinstance(size, int | float) and not low <= size <= high:
+            yield f"disk {disk.get('label')} is {size:g} GB, outside {low:g}..{high:g} GB"
 
 
 def _no_credentials_in_vm_config(vm: Declared, _: Params) -> Iterator[str]:

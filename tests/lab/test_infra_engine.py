@@ -3,10 +3,13 @@ input, destroy. Every object is read back from the simulator with pyVmomi and th
 
 The tests share one simulator and one stack state (in a temporary directory of their own, so they run
 beside `ci/main.sh`'s simulator) and run in file order: each builds on what the previous one left.
+The stack state is the default one, kept in the simulator's state directory, so it goes with it.
 """
 
 import json
 import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,14 +40,16 @@ OPSLAG_PORT_GROUP = "    - {segment: opslag, switch: dvs-bedrijf, description: O
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A simulator and a state backend of this module's own; the simulator stops when the module ends."""
+    """A simulator of this module's own, with the lab stack's state in it (the default backend); the
+    simulator stops when the module ends, and its state, the stack's included, goes with it."""
     root = tmp_path_factory.mktemp("infra")
     values = {
+        "FUNDAMENT_STATE_DIR": str(root / "state"),
         "FUNDAMENT_INFRA_SIM_DIR": str(root / "sim"),
-        "PULUMI_BACKEND_URL": f"file://{root / 'state'}",
         "PULUMI_CONFIG_PASSPHRASE": "infra-lab-test",
     }
     with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PULUMI_BACKEND_URL", raising=False)
         for key, value in values.items():
             patch.setenv(key, value)
         try:
@@ -53,7 +58,9 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
             yield values
         finally:
             fundament("infra", "sim", "down")
-    assert not sim.status().running
+        assert not sim.status().running
+        assert not (root / "sim").exists()
+        assert fundament("infra", "sim", "status").returncode == 1
 
 
 @pytest.fixture
@@ -72,6 +79,13 @@ def run(*args: str) -> tuple[int, dict[str, Any], str]:
     """`fundament infra ... --json`: exit code, the JSON on stdout, stderr."""
     done = fundament("infra", *args, "--json")
     return done.returncode, json.loads(done.stdout or "{}"), done.stderr
+
+
+def run_with(variable: str, value: str, *args: str) -> tuple[int, dict[str, Any], str]:
+    """`run` with one environment variable set otherwise, for that command only."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(variable, value)
+        return run(*args)
 
 
 def inventory(vc: Session) -> dict[str, Any]:
@@ -152,6 +166,22 @@ def test_a_second_up_changes_nothing(env: dict[str, str]) -> None:
     assert code == 0, stderr
 
 
+def test_outputs_name_what_the_simulator_holds(env: dict[str, str], vc: Session, design: Design) -> None:
+    code, result, stderr = run("outputs", "--stack", STACK)
+    assert code == 0, stderr
+    outputs = result["outputs"]
+    found = inventory(vc)
+    assert {name: vm["id"] for name, vm in outputs["workloads"].items()} == {
+        name: vm._moId for name, vm in found["vms"].items()
+    }
+    assert {group["name"]: group["id"] for group in outputs["port_groups"].values()} == {
+        name: group._moId for name, group in found["port_groups"].items()
+    }
+    status = fundament("infra", "sim", "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["running"] is True
+
+
 def test_refresh_reports_drift_and_up_repairs_it(env: dict[str, str], vc: Session, design: Design) -> None:
     found = inventory(vc)
     vm = found["vms"]["zaaksysteem-01"]
@@ -171,6 +201,36 @@ def test_refresh_reports_drift_and_up_repairs_it(env: dict[str, str], vc: Sessio
     assert "team-geo" in tag_names(vc, repaired["vms"]["gis-01"])
     code, _, stderr = run("preview", "--stack", STACK)
     assert code == 0, stderr
+
+
+def test_up_checks_the_network_against_what_vcenter_reports(env: dict[str, str], vc: Session) -> None:
+    """A port group's VLAN changed behind Pulumi's back: `up` without a refresh leaves it (the state still
+    says 210), and the datacenter <-> network check on what vCenter reports stops it, naming the group."""
+    group = inventory(vc)["port_groups"]["dpg-0210-server"]
+    port = vim.dvs.VmwareDistributedVirtualSwitch.VmwarePortConfigPolicy(
+        vlan=vim.dvs.VmwareDistributedVirtualSwitch.VlanIdSpec(inherited=False, vlanId=999)
+    )
+    spec = vim.dvs.DistributedVirtualPortgroup.ConfigSpec(
+        configVersion=group.config.configVersion, defaultPortConfig=port
+    )
+    vc.wait(group.ReconfigureDVPortgroup_Task(spec), "changing a VLAN behind Pulumi's back")
+
+    code, result, _ = run("up", "--stack", STACK)
+    assert code == 1
+    assert (
+        "port group dpg-0210-server carries VLAN 999 in vCenter, segment server has VLAN 210"
+        in json.dumps(result)
+    )
+    # vcsim may take the partial spec for the whole port configuration (security policy gone): drift too.
+    code, result, stderr = run("refresh", "--stack", STACK)
+    assert code == 0, (stderr, result)
+    changed = {step["name"]: step for step in result["steps"]}
+    assert changed["dpg-0210-server"]["diffs"]["vlan_id"] == [210, 999]
+    code, result, stderr = run("up", "--stack", STACK)
+    assert code == 0, (stderr, result)
+    port = inventory(vc)["port_groups"]["dpg-0210-server"].config.defaultPortConfig
+    assert port.vlan.vlanId == 210
+    assert port.securityPolicy.allowPromiscuous.value is False
 
 
 def new_segment_design(folder: Path) -> Path:
@@ -200,11 +260,9 @@ def test_bad_input_fails_clearly_and_creates_nothing(
     before = {kind: set(objects) for kind, objects in inventory(vc).items()}
     changed = str(new_segment_design(tmp_path / "segment"))
 
-    os.environ["PULUMI_CONFIG_PASSPHRASE"] = "not-the-passphrase"
-    try:
-        code, result, _ = run("up", "--stack", STACK, "-i", changed)
-    finally:
-        os.environ["PULUMI_CONFIG_PASSPHRASE"] = env["PULUMI_CONFIG_PASSPHRASE"]
+    code, result, _ = run_with(
+        "PULUMI_CONFIG_PASSPHRASE", "not-the-passphrase", "up", "--stack", STACK, "-i", changed
+    )
     assert code == 1
     assert "passphrase" in result["error"]
     assert "not-the-passphrase" not in result["error"]
@@ -212,20 +270,42 @@ def test_bad_input_fails_clearly_and_creates_nothing(
     tiny_disk = design_copy(
         tmp_path / "policy", datacenter=("disks: [{size_gb: 60}]", "disks: [{size_gb: 5}]")
     )
+    # preview: the policy pack inside the engine; up: the same rules before the engine starts, as well.
+    code, result, _ = run("preview", "--stack", STACK, "-i", str(tiny_disk))
+    assert code == 1
+    assert "(the policy pack in the engine), nothing was changed: disk-size-bounds: " in result["error"]
+    assert "disk disk0 is 5 GB, outside 10..4096 GB" in result["error"]
     code, result, _ = run("up", "--stack", STACK, "-i", str(tiny_disk))
     assert code == 1
     assert "disk-size-bounds" in result["error"]
     assert "nothing was changed" in result["error"]
 
-    os.environ["FUNDAMENT_INFRA_SIM_DIR"] = str(tmp_path / "no-simulator")
-    try:
-        code, result, _ = run("up", "--stack", STACK, "-i", changed)
-    finally:
-        os.environ["FUNDAMENT_INFRA_SIM_DIR"] = env["FUNDAMENT_INFRA_SIM_DIR"]
+    no_simulator = str(tmp_path / "no-simulator")
+    code, result, _ = run_with("FUNDAMENT_INFRA_SIM_DIR", no_simulator, "up", "--stack", STACK, "-i", changed)
     assert code == 1
     assert "simulator is not running" in result["error"]
 
     assert {kind: set(objects) for kind, objects in inventory(vc).items()} == before
+
+
+def test_a_new_simulator_after_a_crash_starts_the_stack_afresh(env: dict[str, str]) -> None:
+    """The stack's state named the dead simulator's objects; kept, `up` would find nothing to do."""
+    crashed = sim.status()
+    assert crashed.running and crashed.pid is not None
+    state = Path(env["FUNDAMENT_INFRA_SIM_DIR"]) / "engine" / "state"
+    assert any(state.rglob("lab.json")), "the lab stack's state is not in the simulator's directory"
+    os.kill(crashed.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while sim.status().running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not sim.status().running
+
+    started = fundament("infra", "sim", "up", "--json")
+    assert started.returncode == 0, started.stderr
+    code, result, stderr = run("up", "--stack", STACK)
+    assert code == 0, stderr
+    assert result["changes"]["create"] >= 38
+    assert "VMs sit on their segment" in result["network_check"]
 
 
 def test_destroy_leaves_nothing_of_the_stack(env: dict[str, str], vc: Session, design: Design) -> None:

@@ -64,3 +64,15 @@ def test_engine_commands_without_pulumi_cli_say_how_to_install(command: str, tmp
     assert result.exit_code == 1
     error = json.loads(result.stdout)["error"]
     assert error.startswith("the Pulumi CLI is not installed: run ci/bootstrap-infra.sh")
+
+
+def test_engine_commands_without_the_policy_pack_launcher_say_how_to_install(tmp_path: Path) -> None:
+    (tmp_path / "pulumi").write_text("#!/bin/sh\n")
+    result = runner.invoke(
+        app, ["infra", "preview", "--stack", "lab", "--json"], env={"FUNDAMENT_INFRA_TOOLS": str(tmp_path)}
+    )
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error == (
+        f"fundament-policy-pack (the policy pack's launcher) is not in {tmp_path}: run ci/bootstrap-infra.sh"
+    )

@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import pytest
 
-from infra.consistency import check
+from infra.consistency import check, check_live
+from infra.naming import port_group_name
 from inventory import Design
 from tests.unit.infra.conftest import SAMPLE
 
@@ -138,3 +139,56 @@ def test_broken_inventory_fails_naming_the_path(case: str, inconsistent: Callabl
         assert any(fragment in problem for problem in problems), (fragment, problems)
     # Every problem points into the datacenter section, with the line of the offending value.
     assert all(re.match(r"datacenter\.yaml:\d+: datacenter\.", problem) for problem in problems), problems
+
+
+def as_deployed(design: Design) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """What vCenter reports after a correct `up` (infra.vcenter.network_facts' shape), plus an uplink group."""
+    assert design.datacenter is not None
+    segments = design.segment_by_name
+    groups = {
+        port_group_name(segments[g.segment]): segments[g.segment].vlan for g in design.datacenter.port_groups
+    }
+    vms = {vm.name: [port_group_name(segments[vm.segment])] for vm in design.datacenter.workloads}
+    return {**groups, "dvs-bedrijf-DVUplinks": 0}, vms
+
+
+def test_the_live_check_passes_what_a_correct_up_leaves(design: Design) -> None:
+    assert check_live(design, *as_deployed(design)) == []
+
+
+def test_the_live_check_names_each_disagreement(design: Design) -> None:
+    groups, vms = as_deployed(design)
+    groups["dpg-0210-server"] = 999
+    del groups["dpg-0230-opslag"]
+    vms["webportaal-01"] = ["dpg-0210-server"]
+    vms["gis-01"] = []
+    del vms["dms-01"]
+    found = {
+        (".".join(map(str, problem.path)), problem.message) for problem in check_live(design, groups, vms)
+    }
+    assert design.datacenter is not None
+    index = {vm.name: i for i, vm in enumerate(design.datacenter.workloads)}
+    assert found == {
+        (
+            f"datacenter.port_groups.{_group_index(design, 'server')}.segment",
+            "port group dpg-0210-server carries VLAN 999 in vCenter, segment server has VLAN 210",
+        ),
+        (
+            f"datacenter.port_groups.{_group_index(design, 'opslag')}",
+            "port group dpg-0230-opslag is missing in vCenter",
+        ),
+        (
+            f"datacenter.workloads.{index['webportaal-01']}.segment",
+            "VM webportaal-01 is on dpg-0210-server in vCenter, its segment dmz is on dpg-0220-dmz",
+        ),
+        (
+            f"datacenter.workloads.{index['gis-01']}.segment",
+            "VM gis-01 is on no port group in vCenter, its segment server is on dpg-0210-server",
+        ),
+        (f"datacenter.workloads.{index['dms-01']}", "VM dms-01 is missing in vCenter"),
+    }
+
+
+def _group_index(design: Design, segment: str) -> int:
+    assert design.datacenter is not None
+    return next(i for i, group in enumerate(design.datacenter.port_groups) if group.segment == segment)

@@ -1,5 +1,6 @@
 """The province's rules: the sample complies, each violation is caught, in plain tests and in the pack."""
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from infra import stacks
 from infra.plan import Plan
 from infra.policy.__main__ import declared, policy
 from infra.policy.rules import RULES, Declared, evaluate, plaintext_secrets_in_stack_config
-from infra.tokens import PORT_GROUP, TAG, TAG_CATEGORY, VM
+from infra.tokens import PORT_GROUP, SIMULATED, TAG, TAG_CATEGORY, VM, VSPHERE_BY_KIND
 
 
 def category(name: str) -> Declared:
@@ -190,3 +191,43 @@ def test_policy_pack_reports_through_the_engine_interface() -> None:
             urn,
         ),
     ]
+
+
+def simulated(resource: Declared, converted: dict[str, Declared]) -> Declared:
+    """`resource` as the simulator backend declares it (infra/simulated.py) and the engine hands it to the
+    pack: a dynamic resource type, pulumi_vsphere's Python names, every number a float, the provider inside."""
+
+    def snake(key: str) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+
+    def wire(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {snake(key): wire(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [wire(item) for item in value]
+        return float(value) if isinstance(value, int) else value
+
+    if resource.name not in converted:
+        kind = next(kind for kind, token in VSPHERE_BY_KIND.items() if token == resource.type)
+        refs = {snake(k): [simulated(ref, converted) for ref in refs] for k, refs in resource.refs.items()}
+        props = {**wire(dict(resource.props)), "__provider": "pickled provider"}
+        converted[resource.name] = Declared(SIMULATED + kind, resource.name, props, refs, resource.urn)
+    return converted[resource.name]
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [vm(), vm(owner=None, disks=(5, 40)), vm(zone="dmz"), vm(extraConfig={"guestinfo.api_key": "x"})],
+    ids=["compliant", "untagged-tiny-disk", "dmz-on-server", "credential"],
+)
+def test_the_pack_judges_simulator_resources_as_the_vsphere_ones(resource: Declared) -> None:
+    converted: dict[str, PolicyResource] = {}
+    engine_view = as_policy_resource(simulated(resource, {}), converted)
+    resources = [engine_view, *(r for r in converted.values() if r is not engine_view)]
+    judged = declared(resources)
+    assert judged[0].type == VM
+    assert "__provider" not in judged[0].props
+    assert evaluate(judged) == evaluate([resource])
+    if resource.name == "app-01" and resource.props.get("extraConfig"):
+        # A map's own keys keep their spelling: only property and field names are the provider's.
+        assert list(judged[0].props["extraConfig"]) == ["guestinfo.api_key"]
