@@ -36,8 +36,9 @@ from workplace import container, machine
 from workplace.disk import DiskError, build_disk, ext4_from_tree
 from workplace.image import CONTAINER_CMD, MACHINE_SPECIFIC, base_recipe
 from workplace.manifest import Manifest, build_manifest
+from workplace.preinstall import PreinstallError, ensure_preinstalled
 from workplace.profile import playbook_vars, select_profile
-from workplace.runner import ANSIBLE_DIR, PlaybookRun, SshTarget, run_playbook
+from workplace.runner import PlaybookRun, SshTarget, content_digest, run_playbook
 from workplace.validation.checks import installed_packages
 from workplace.verify import VerifyError, VerifyReport, run_validation
 
@@ -82,14 +83,8 @@ def output_dir(profile: str) -> Path:
 def image_version(design_version: str, base_image: str, variables: dict[str, Any]) -> str:
     """`<design version>-<hash>`: the hash covers the Ansible content, the variables and the base image,
     so the same inputs give the same version."""
-    digest = hashlib.sha256()
-    digest.update(base_image.encode())
-    digest.update(json.dumps(variables, sort_keys=True).encode())
-    for path in sorted(ANSIBLE_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(ANSIBLE_DIR)).encode())
-            digest.update(path.read_bytes())
-    return f"{design_version}-{digest.hexdigest()[:10]}"
+    digest = content_digest(base_image, json.dumps(variables, sort_keys=True))
+    return f"{design_version}-{digest[:10]}"
 
 
 def _sha256(path: Path) -> str:
@@ -143,12 +138,16 @@ def _validate(
 
 
 def build(
-    design: Design, profile_name: str | None = None, log_host: str | None = None, on: BuiltOn = "container"
+    design: Design,
+    profile_name: str | None = None,
+    log_host: str | None = None,
+    network: str | None = None,
+    on: BuiltOn = "container",
 ) -> BuildOutcome:
     """Build, prove and export the image of one profile (the default profile when None), in a container
-    or on a booted machine (`on`). With `log_host` (a testinfra target) forwarded log messages must
-    arrive there."""
-    with building(design, profile_name, log_host, on=on) as built:
+    or on a booted machine (`on`; on `network`, see `building`). With `log_host` (a testinfra target)
+    forwarded log messages must arrive there."""
+    with building(design, profile_name, log_host, network, on=on) as built:
         return built.outcome
 
 
@@ -191,29 +190,38 @@ def strip_tree(tree: Path, patterns: tuple[str, ...]) -> None:
 
 @contextmanager
 def _subject(
-    design: Design, profile: WorkplaceProfile, release: str, out: Path, network: str | None, on: BuiltOn
+    design: Design,
+    profile: WorkplaceProfile,
+    variables: dict[str, Any],
+    release: str,
+    out: Path,
+    network: str | None,
+    on: BuiltOn,
 ) -> Iterator[_Subject]:
-    """A booted machine of the base image, or a container of it."""
+    """A booted machine of the base image with the profile's packages in, or a container of the base image."""
     name = f"fundament-workplace-{profile.name}-{os.getpid()}"
     missing = uml_missing()
     if on == "machine" and missing is not None:
         raise BuildError(f"cannot boot the machine: {missing}")
     try:
         if on == "machine":
-            with _machine(design, name, release, out, network) as subject:
+            base = ensure_image(machine_recipe(base_recipe(release)))
+            reference = ensure_preinstalled(base, profile.name, variables, release, out)
+            with _machine(design, name, reference, out, network) as subject:
                 yield subject
         else:
             with _container(name, release) as subject:
                 yield subject
     except ImageBuildError as error:
         raise BuildError(f"the base image could not be built: {error}") from None
+    except PreinstallError as error:
+        raise BuildError(f"the machine image with the profile's packages: {error}") from None
     except (machine.MachineError, container.ContainerError) as error:
         raise BuildError(str(error)) from None
 
 
 @contextmanager
-def _machine(design: Design, name: str, release: str, out: Path, network: str | None) -> Iterator[_Subject]:
-    reference = ensure_image(machine_recipe(base_recipe(release)))
+def _machine(design: Design, name: str, reference: str, out: Path, network: str | None) -> Iterator[_Subject]:
     allowed_from = [str(prefix) for prefix in design.management.ssh.allowed_from]
     with ExitStack() as stack:
         with progress("boot") as step:
@@ -264,7 +272,7 @@ def _build(
     repository = f"fundament/workplace-{profile.name}"
     tag = f"{repository}:{version}"
     stem = f"workplace-{profile.name}-{version}"
-    with _subject(design, profile, release, out, network, on) as subject:
+    with _subject(design, profile, variables, release, out, network, on) as subject:
         converge, idempotence = _converge(subject.ansible, variables, out / "runner")
         report = _validate(subject.testinfra, variables, out / "verify", subject.sudo, log_host)
         packages = installed_packages(testinfra.get_host(subject.testinfra, sudo=subject.sudo))

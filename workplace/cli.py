@@ -16,6 +16,7 @@ from fundament.paths import build_dir
 from workplace.build import BuildError, build
 from workplace.profile import ProfileError, playbook_vars, select_profile
 from workplace.verify import VerifyError, VerifyReport, run_validation
+from workplace.zones import zone_probes
 
 app = typer.Typer(
     help="Workplace PoC images: built with Ansible, proven with testinfra, exported with a manifest.",
@@ -58,8 +59,9 @@ def build_command(
         str,
         typer.Option(
             "--on",
-            help="container: converge a container of the base image; machine: boot it under user-mode Linux "
-            "(systemd, SSH) and provision it over SSH",
+            help="container: converge a container of the base image (no services run there); machine: boot "
+            "it under user-mode Linux (systemd, SSH) and provision it over SSH (its kernel cannot load the "
+            "nftables baseline: see workplace/README.md)",
         ),
     ] = "container",
     inventory: InventoryOption = None,
@@ -95,7 +97,7 @@ def build_command(
     where = (
         f"on a booted machine (SSH after {manifest.boot_seconds} s)"
         if manifest.built_on == "machine"
-        else "in a container (user-mode Linux is not installed: services were not run)"
+        else "in a container (no services run there: the running-state audits were skipped)"
     )
     out.print(f"[green]built[/green] {manifest.image} ({len(manifest.packages)} packages) {where}")
     out.print(f"  image:    {outcome.tarball}")
@@ -113,6 +115,14 @@ def verify(
         str | None,
         typer.Option("--log-host", help="the central log host (docker:// or ssh://): prove that logs arrive"),
     ] = None,
+    zones: Annotated[
+        bool,
+        typer.Option(
+            "--zones",
+            help="probe the zone policy from the machine (on its profile's segment): the services of other "
+            "zones' hosts that security.allowed permits open, the rest not",
+        ),
+    ] = False,
     inventory: InventoryOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -121,10 +131,15 @@ def verify(
     try:
         chosen = select_profile(design, profile)
         workdir = build_dir() / "workplace" / "verify" / chosen.name
+        variables = playbook_vars(design, chosen)
+        if zones:
+            variables["workplace_zone_probes"] = [
+                probe.model_dump(mode="json") for probe in zone_probes(design, chosen)
+            ]
         with progress(f"verify {machine}") as step:
             report = run_validation(
                 machine,
-                playbook_vars(design, chosen),
+                variables,
                 workdir,
                 sudo=sudo,
                 log_host=log_host,

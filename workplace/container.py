@@ -32,14 +32,16 @@ def docker(*args: str, timeout: float = 600) -> str:
     return result.stdout
 
 
-def start(image: str, name: str, release: str) -> None:
-    """A sleeping container of `image` with the machine's apt cache for `release` mounted."""
+def start(image: str, name: str, release: str, command: tuple[str, ...] = ()) -> None:
+    """A container of `image` with the machine's apt cache for `release` mounted, running its own command,
+    or `command` in place of its entry point (a machine image's file system, worked in without booting)."""
     cache = APT_CACHE / release
     (cache / "partial").mkdir(parents=True, exist_ok=True)
     caps = [arg for cap in _CAPABILITIES for arg in ("--cap-add", cap)]
     docker(
         "run", "--detach", "--name", name, "--hostname", name, *caps,
-        "--volume", f"{cache}:/var/cache/apt/archives", image,
+        "--volume", f"{cache}:/var/cache/apt/archives",
+        *(["--entrypoint", command[0], image, *command[1:]] if command else [image]),
     )  # fmt: skip
 
 
@@ -71,13 +73,24 @@ def retire_older_images(repository: str, keep: str, label: str) -> None:
     docker("image", "prune", "--force", "--filter", f"label={label}")
 
 
-def export_tree(name: str, tree: Path) -> None:
-    """The container's file system unpacked into `tree`, owners, modes and capabilities kept."""
+def export_tree(name: str, tree: Path, exclude: tuple[str, ...] = ()) -> None:
+    """The container's file system unpacked into `tree`, owners, modes and capabilities kept; `exclude`
+    (absolute paths) left out."""
     tree.mkdir(parents=True, exist_ok=True)
     export = subprocess.Popen(["docker", "export", name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         unpack = subprocess.run(
-            ["tar", "-x", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-C", str(tree)],
+            [
+                "tar",
+                "-x",
+                "--numeric-owner",
+                "--xattrs",
+                "--xattrs-include=*",
+                "-C",
+                str(tree),
+                "--anchored",
+                *(f"--exclude={path.lstrip('/')}" for path in exclude),
+            ],
             stdin=export.stdout,
             capture_output=True,
             check=False,

@@ -58,3 +58,15 @@ def base_recipe(release: str) -> ImageRecipe:
         setup=_SETUP,
         cmd=CONTAINER_CMD,
     )
+
+
+def log_host_recipe(release: str) -> ImageRecipe:
+    """A central log host for the lab: rsyslog receiving on UDP and TCP 514, every remote message in
+    /var/log/remote.log (`fundament workplace verify --log-host docker://NAME`)."""
+    return ImageRecipe(
+        name="fundament/workplace-loghost",
+        release=release,
+        packages=["rsyslog"],
+        files={"/etc/rsyslog.d/10-central.conf": ImageFile(source=_FILES / "central-loghost.conf")},
+        cmd=["rsyslogd", "-n", "-iNONE"],
+    )

@@ -10,15 +10,18 @@ copy-on-write layer that ends with the container.
 """
 
 import ipaddress
+import secrets
 import shlex
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from fundament.errors import FundamentError
 from fundament.machines.uml import CAPABILITIES, INJECT_DIR, machine_env
 from workplace import container
 from workplace.image import AUTHORIZED_KEYS_DIR, PROVISIONING_USER
@@ -30,7 +33,7 @@ BOOT_TIMEOUT = 300
 _SUBNET_PREFIX = 28
 
 
-class MachineError(RuntimeError):
+class MachineError(FundamentError, RuntimeError):
     """The machine could not be started or reached; the message says which step and why."""
 
 
@@ -196,6 +199,8 @@ def booted(
         address = free_address(network or name, subnet)
         env = [arg for key_, value in machine_env(MEMORY).items() for arg in ("--env", f"{key_}={value}")]
         caps = [arg for cap in CAPABILITIES for arg in ("--cap-add", cap)]
+        target = SshTarget(address, PROVISIONING_USER, key, key_dir / "ssh_config", control=_control_path())
+        target.write_config()
         started = time.monotonic()
         container.docker(
             "run", "--detach", "--name", name, "--hostname", name, *caps, *env,
@@ -205,8 +210,6 @@ def booted(
         )  # fmt: skip
         try:
             disable_offloads(name)
-            target = SshTarget(host=address, user=PROVISIONING_USER, key=key, config=key_dir / "ssh_config")
-            target.write_config()
             _wait_for_ssh(target, name, timeout)
             yield Machine(
                 name=name,
@@ -216,10 +219,25 @@ def booted(
                 boot_seconds=round(time.monotonic() - started, 1),
             )
         finally:
+            _close_shared_connection(target)
             container.remove(name)
     finally:
         if network is None:
             subprocess.run(["docker", "network", "rm", name], capture_output=True, check=False)
+
+
+def _control_path() -> Path:
+    """A socket path for the machine's shared SSH connection: unique to this machine, so a login never
+    reaches a machine that had the same address before, and short, as a Unix socket path must be (ssh
+    adds a suffix of its own while it sets the socket up)."""
+    return Path(tempfile.gettempdir()) / f"fundament-ssh-{secrets.token_hex(6)}"
+
+
+def _close_shared_connection(target: SshTarget) -> None:
+    """End the shared connection before its machine goes, rather than leave it waiting on a gone peer."""
+    *options, login = ssh_command(target)
+    subprocess.run([*options, "-O", "exit", login], capture_output=True, timeout=10, check=False)
+    target.control.unlink(missing_ok=True)
 
 
 def export_tree(machine: Machine, tree: Path, exclude: Iterable[str]) -> None:

@@ -27,6 +27,7 @@ class RunRecord(BaseModel):
     changed: int
     failed: int
     seconds: float
+    changed_tasks: list[str] = []
 
 
 class TestRecord(BaseModel):
@@ -64,7 +65,13 @@ class Manifest(BaseModel):
 
 
 def _run_record(run: PlaybookRun) -> RunRecord:
-    return RunRecord(ok=run.ok, changed=run.changed, failed=run.failed, seconds=run.seconds)
+    return RunRecord(
+        ok=run.ok,
+        changed=run.changed,
+        failed=run.failed,
+        seconds=run.seconds,
+        changed_tasks=run.changed_tasks,
+    )
 
 
 def build_manifest(

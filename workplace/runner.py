@@ -1,6 +1,7 @@
 """The playbook, run through ansible-runner against a container or a machine over SSH, its events streamed to
 a progress step."""
 
+import hashlib
 import os
 import sys
 import time
@@ -15,6 +16,19 @@ from fundament.console import Step
 
 ANSIBLE_DIR = Path(__file__).resolve().parent / "ansible"
 PLAYBOOK = "playbooks/poc.yml"
+
+
+def content_digest(*extra: str, skip: tuple[str, ...] = ()) -> str:
+    """A digest of the Ansible content (paths and bytes; folders named in `skip` left out) and `extra`."""
+    digest = hashlib.sha256()
+    for part in extra:
+        digest.update(part.encode())
+    for path in sorted(ANSIBLE_DIR.rglob("*")):
+        relative = path.relative_to(ANSIBLE_DIR)
+        if path.is_file() and not set(relative.parts[:-1]) & set(skip):
+            digest.update(str(relative).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class PlaybookRun(BaseModel):
@@ -38,12 +52,14 @@ class PlaybookRun(BaseModel):
 @dataclass(frozen=True)
 class SshTarget:
     """A machine provisioned the way real ones are: over SSH with a key, as a user with sudo. `config` is
-    an ssh_config file for that login (testinfra reads it)."""
+    an ssh_config file for that login (testinfra reads it); `control` the socket, unique to this machine,
+    through which its logins share one connection."""
 
     host: str
     user: str
     key: Path
     config: Path
+    control: Path
     port: int = 22
 
     @property
@@ -53,9 +69,16 @@ class SshTarget:
 
     def write_config(self) -> None:
         # A machine booted from the image makes new host keys each time: trust them on first contact only.
+        # testinfra runs every command of an audit through a login of its own, and a login into a guest
+        # under user-mode Linux (key exchange, a logind session) is slow, the slower the busier the host:
+        # sharing one connection makes each command a channel of it. The first login (the boot's) opens
+        # it and it lasts as long as the machine (closed before the machine is removed; keepalives end
+        # it should the machine vanish). Ansible keeps its own (its ControlPath on the command line wins).
         self.config.write_text(
             f"Host {self.host}\n  IdentityFile {self.key}\n  IdentitiesOnly yes\n  BatchMode yes\n"
-            "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n",
+            "  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n"
+            f"  ControlMaster auto\n  ControlPath {self.control}\n  ControlPersist yes\n"
+            "  ServerAliveInterval 15\n",
             encoding="utf-8",
         )
 
@@ -102,9 +125,15 @@ class _Events:
 
 
 def run_playbook(
-    target: str | SshTarget, variables: dict[str, Any], private_dir: Path, ident: str, step: Step
+    target: str | SshTarget,
+    variables: dict[str, Any],
+    private_dir: Path,
+    ident: str,
+    step: Step,
+    tags: str | None = None,
 ) -> PlaybookRun:
-    """Run the PoC playbook once against `target`; artifacts go to private_dir/artifacts/<ident>."""
+    """Run the PoC playbook once against `target` (only the tasks tagged `tags` when given); artifacts go
+    to private_dir/artifacts/<ident>."""
     private_dir.mkdir(parents=True, exist_ok=True)
     events = _Events(step)
     started = time.monotonic()
@@ -115,6 +144,7 @@ def run_playbook(
         inventory=inventory(target),
         extravars=variables,
         ident=ident,
+        tags=tags,
         event_handler=events,
         quiet=True,
         envvars={

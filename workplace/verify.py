@@ -26,8 +26,13 @@ TARGET_SCHEMES = ("docker", "ssh", "paramiko", "local")
 Outcome = Literal["passed", "failed", "skipped"]
 Status = Literal["pass", "fail", "exception"]
 
-# Groups of tests that audit no baseline control, by test module, in report order.
-_AREAS = ("base", "software", "accessibility")
+# Groups of tests that audit no baseline control, by test module, in report order, with their titles.
+_AREAS = {
+    "base": "base role",
+    "software": "software role",
+    "accessibility": "accessibility role",
+    "zones": "the zone policy, probed from the machine",
+}
 _CONTROL_NAMES = [control.value for control in Control]
 
 
@@ -140,7 +145,7 @@ def summarize(results: Iterable[TestOutcome]) -> list[GroupResult]:
             GroupResult(
                 group=name,
                 reference=spec.reference if spec else "",
-                title=spec.title if spec else f"{name} role",
+                title=spec.title if spec else _AREAS.get(name, name),
                 status=status,
                 passed=sum(r.outcome == "passed" for r in outcomes),
                 failed=len(failed),

@@ -9,6 +9,7 @@ import sys
 import tarfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,16 +45,34 @@ def built(session: Built) -> BuildOutcome:
     return session.outcome
 
 
-@pytest.fixture
-def pilot(built: BuildOutcome) -> Iterator[str]:
+@contextmanager
+def _started(built: BuildOutcome) -> Iterator[str]:
     """A container started from the exported image, as a pilot team would start it."""
     name = f"fundament-workplace-pilot-{uuid.uuid4().hex[:8]}"
     container.docker("run", "--detach", "--name", name, "--cap-add", "NET_ADMIN", built.manifest.image)
-    # The image holds no host keys (no two machines may share them): a first boot makes them, and
-    # `sshd -T` refuses to report settings without any.
-    container.docker("exec", name, "ssh-keygen", "-A")
-    yield name
-    container.remove(name)
+    try:
+        # The image holds no host keys (no two machines may share them): a first boot makes them, and
+        # `sshd -T` refuses to report settings without any.
+        container.docker("exec", name, "ssh-keygen", "-A")
+        yield name
+    finally:
+        container.remove(name)
+
+
+@pytest.fixture
+def pilot(built: BuildOutcome) -> Iterator[str]:
+    with _started(built) as name:
+        yield name
+
+
+@pytest.fixture(scope="module")
+def verified_pilot(built: BuildOutcome) -> Iterator[str]:
+    """A pilot container that verify found in order: each test below breaks one control, then restores it."""
+    with _started(built) as name:
+        status, groups = _verify(f"docker://{name}")
+        assert status == 0, groups
+        assert set(groups.values()) == {"pass", "exception"}
+        yield name
 
 
 def _verify(target: str, *options: str) -> tuple[int, dict[str, str]]:
@@ -64,6 +83,10 @@ def _verify(target: str, *options: str) -> tuple[int, dict[str, str]]:
         text=True,
         check=False,
         timeout=600,
+    )
+    # verify reports on stdout; when it could not audit at all it says why on stderr only.
+    assert result.stdout.strip(), (
+        f"verify printed no report (exit {result.returncode}): {result.stderr[-2000:]}"
     )
     report = json.loads(result.stdout)
     return result.returncode, {group["group"]: group["status"] for group in report["groups"]}
@@ -170,13 +193,16 @@ def test_disk_image_boots_by_uuid_in_three_formats(built: BuildOutcome) -> None:
         ("PasswordAuthentication yes", Control.SSHD_KEYS_ONLY),
     ],
 )
-def test_verify_reports_exactly_the_broken_control(pilot: str, setting: str, control: Control) -> None:
-    status, groups = _verify(f"docker://{pilot}")
-    assert status == 0
-    assert set(groups.values()) == {"pass", "exception"}
+def test_verify_reports_exactly_the_broken_control(
+    verified_pilot: str, setting: str, control: Control
+) -> None:
     # An earlier drop-in wins in sshd: the way a local "fix" would quietly re-enable it.
-    container.docker("exec", pilot, "sh", "-c", f"echo '{setting}' > /etc/ssh/sshd_config.d/00-local.conf")
-    status, groups = _verify(f"docker://{pilot}")
+    local = "/etc/ssh/sshd_config.d/00-local.conf"
+    container.docker("exec", verified_pilot, "sh", "-c", f"echo '{setting}' > {local}")
+    try:
+        status, groups = _verify(f"docker://{verified_pilot}")
+    finally:
+        container.docker("exec", verified_pilot, "rm", local)
     assert status == 1
     assert [name for name, result in groups.items() if result == "fail"] == [control.value]
 

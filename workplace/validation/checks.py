@@ -1,6 +1,9 @@
-"""Small readers the audits share: effective settings, not file fragments, wherever the target can tell."""
+"""Small helpers the audits share: effective settings, not file fragments, wherever the target can tell;
+a password the policy accepts."""
 
 import re
+import secrets
+import string
 from typing import Any
 
 _SETTING = re.compile(r"^[ \t]*(?P<key>[A-Za-z_]+)[ \t]*(?:=|[ \t])[ \t]*(?P<value>[^#\n]*?)[ \t]*$", re.M)
@@ -39,3 +42,11 @@ def unit_enabled(host: Any, unit: str) -> bool:
 def booted(host: Any) -> bool:
     """A machine running systemd (not an image in a build container): live state can be checked too."""
     return bool(host.file("/run/systemd/system").is_directory)
+
+
+def policy_password(length: int = 24) -> str:
+    """A random password that the quality policy accepts whatever the draw: letters alternating with digits.
+    A random string of any alphabet is refused now and then: pwquality's dictionary check (cracklib) calls
+    a password "too simplistic/systematic" when more than 3 + 0.09 x its length neighbouring characters
+    are one code point apart ("qr", "21"), which letters next to digits never are."""
+    return "".join(secrets.choice(string.digits if i % 2 else string.ascii_letters) for i in range(length))
