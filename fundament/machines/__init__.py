@@ -7,7 +7,7 @@ kernel (user-mode Linux), built once here for both.
 
 `fundament.machines.uml` -- the same root file system booted under user-mode Linux:
     reference = ensure_image(machine_recipe(recipe))   # "fundament/x-uml:<hash>"
-    docker run -d --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN \\
+    docker run -d --cap-add NET_ADMIN --cap-add NET_RAW --cap-add SYS_ADMIN --device /dev/net/tun \\
         -e MACHINE_MEM=512M -e MACHINE_SYSCTLS="net.ipv4.ip_forward=1" \\
         -v ./id.pub:/machine/inject/root/.ssh/authorized_keys:ro \\
         --network NET --ip ADDRESS REFERENCE [guest command ...]
@@ -20,7 +20,8 @@ kernel (user-mode Linux), built once here for both.
     before the command starts (containerlab `binds:`, docker `-v`);
   - MACHINE_MGMT_DEFAULT=no keeps the default route off the management interface (a host that routes
     through its data ports); MACHINE_SYSCTLS are set in the guest's kernel;
-  - `CAPABILITIES` are the capabilities the container needs (no --privileged); `machine_env()` builds the
+  - data ports reach the guest through a tap each, so 802.1Q tags survive (a raw socket loses them);
+  - `CAPABILITIES` and `DEVICES` are what the container needs (no --privileged); `machine_env()` builds the
     MACHINE_* variables; `uml_missing()` says why machines cannot run here (None when they can);
   - the guest's writes go to a copy-on-write layer in the container's memory: every start is a fresh boot
     of the image; docker stop/rm ends the guest at once.

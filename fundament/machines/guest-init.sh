@@ -49,9 +49,12 @@ if [ -n "$MACHINE_MGMT_IPV4" ]; then
     ip route add default via "$MACHINE_MGMT_GW" dev eth0
   fi
 fi
+# IPv6 is a module in Debian's UML kernel: until it is loaded its sysctls do not exist, and when the first
+# IPv6 socket loads it later it starts with its defaults (forwarding off, whatever MACHINE_SYSCTLS said).
+modprobe ipv6
 for setting in ${MACHINE_SYSCTLS:-}; do
   key=${setting%%=*}
-  echo "${setting#*=}" >"/proc/sys/$(echo "$key" | tr . /)"
+  echo "${setting#*=}" >"/proc/sys/$(echo "$key" | tr . /)" || echo "guest-init: cannot set $key" >&2
 done
 
 eval "exec $command"

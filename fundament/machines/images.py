@@ -22,7 +22,7 @@ from pydantic import Field
 
 from fundament.console import progress
 from fundament.errors import FundamentError
-from inventory.types import Model
+from fundament.model import Model
 
 # Part of every tag: bump it when the build procedure below changes what ends up in an image.
 _BUILDER_REVISION = 1

@@ -6,7 +6,8 @@ What `machine_recipe` adds to a recipe:
 - Debian's `user-mode-linux` (the kernel, `/usr/bin/linux.uml`) and `kmod`; its module tree is linked to
   `/lib/modules/<version>` so the guest loads modules on demand;
 - `boot_disk=True`: the finished root file system is also packed as `/machine/disk.img` (ext4);
-- the entry point `runner.sh` (container side) and the guest's PID 1 `guest-init.sh`;
+- the entry point `runner.sh` (container side), which starts the kernel through `fxsave_only.py` (the
+  hosts' XSAVE layouts differ from the one UML 6.1 knows), and the guest's PID 1 `guest-init.sh`;
 - the recipe's own entry point and command become the command the guest runs once booted.
 
 At start the runner mounts an exec tmpfs on /run/machine (UML's memory file and the node's copy-on-write
@@ -24,10 +25,13 @@ _HERE = Path(__file__).resolve().parent
 
 # What the container needs to run UML: raw sockets on its interfaces and a tmpfs mounted with exec.
 CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "NET_RAW"]
+DEVICES = ["/dev/net/tun"]
+"""Devices the container needs: a tap per data port (802.1Q tags survive a tap, not a raw socket)."""
 INJECT_DIR = "/machine/inject"
 """Files below this directory of the container appear at the same path, relative to /, in the guest."""
 _RUNNER = "/usr/local/sbin/fundament-machine"
 _GUEST_INIT = "/usr/local/sbin/fundament-machine-init"
+_FXSAVE_ONLY = "/usr/local/sbin/fundament-fxsave-only"
 
 # The kernel's modules ship for UML under /usr/lib/uml/modules; the guest's modprobe looks in /lib/modules.
 # Loading bonding would otherwise create a bond0 nobody asked for.
@@ -46,11 +50,12 @@ def machine_recipe(recipe: ImageRecipe) -> ImageRecipe:
     return recipe.model_copy(
         update={
             "name": f"{recipe.name}-uml",
-            "packages": [*recipe.packages, "user-mode-linux", "kmod"],
+            "packages": [*recipe.packages, "user-mode-linux", "kmod", "python3-minimal"],
             "files": {
                 **recipe.files,
                 _RUNNER: ImageFile(source=_HERE / "runner.sh", mode=0o755),
                 _GUEST_INIT: ImageFile(source=_HERE / "guest-init.sh", mode=0o755),
+                _FXSAVE_ONLY: ImageFile(source=_HERE / "fxsave_only.py", mode=0o755),
             },
             "setup": recipe.setup + _KERNEL_SETUP,
             "entrypoint": [_RUNNER],
