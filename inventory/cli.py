@@ -65,14 +65,14 @@ def show(inventory: InventoryOption = None, as_json: JsonOption = False) -> None
     for role, count in sorted(summary.devices_per_role.items()):
         roles.add_row(role, str(count))
     out.print(roles)
-    zones = Table("zone", "segment", "VLAN", "VNI", "subnet", "VTEPs", title="Segments per zone")
+    zones = Table("zone", "segment", "VLAN", "VNI", "subnet", "devices", title="Segments per zone")
     for zone, segments in summary.segments_per_zone.items():
         for number, segment in enumerate(segments):
             zones.add_row(
                 zone if number == 0 else "",
                 segment.name,
                 str(segment.vlan),
-                str(segment.vni),
+                "-" if segment.vni is None else str(segment.vni),
                 segment.subnet,
                 str(segment.devices),
             )

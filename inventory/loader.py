@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
 from fundament import secrets
+from fundament.paths import inventory_dir
 from inventory.errors import SHOWN_CHARACTERS, DesignError, KeyPath, LocatedProblem, Problem, Source, shorten
 from inventory.model import Design, Device
 from inventory.model.services import SecretRef
@@ -79,8 +80,6 @@ class LoadedDesign:
 
 def load(directory: Path | None = None) -> LoadedDesign:
     """Load, merge, validate and cross-check the design in `directory` (default: the sample design)."""
-    from fundament.paths import inventory_dir
-
     folder = Path(directory) if directory is not None else inventory_dir()
     raw, sources, problems = _read_folder(folder)
     inherited: dict[KeyPath, KeyPath] = {}

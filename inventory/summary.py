@@ -4,7 +4,7 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from inventory.model import Design
+from inventory.model import Design, Link
 
 
 class SiteSummary(BaseModel):
@@ -17,7 +17,7 @@ class SiteSummary(BaseModel):
 class SegmentSummary(BaseModel):
     name: str
     vlan: int
-    vni: int
+    vni: int | None
     subnet: str
     devices: int
 
@@ -49,9 +49,14 @@ def summarize(design: Design) -> DesignSummary:
                 devices=len(segment.present_on),
             )
         )
-    link_kinds = Counter(
-        f"{link.kind.value} ({'numbered' if link.numbered else 'unnumbered'})" for link in design.links
-    )
+    devices, routing = design.device_by_name, design.routing
+
+    def shape(link: Link) -> str:
+        if not all(routing.routes(devices[end.device].role) for end in link.ends):
+            return "trunk"
+        return "numbered" if link.numbered else "unnumbered"
+
+    link_kinds = Counter(f"{link.kind.value} ({shape(link)})" for link in design.links)
     return DesignSummary(
         name=design.design.name,
         version=design.design.version,

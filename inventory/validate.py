@@ -10,6 +10,7 @@ from typing import Any
 
 from inventory.errors import KeyPath, Problem
 from inventory.model import Design
+from inventory.model.network import UnderlayProtocol
 
 Rule = Callable[[Design], Iterator[Problem]]
 
@@ -87,11 +88,11 @@ def references(design: Design) -> Iterator[Problem]:
         yield from unknown(("segments", i, "zone"), "zone", segment.zone, zones)
         for j, name in enumerate(segment.present_on):
             yield from unknown(("segments", i, "present_on", j), "device", name, devices)
-            role = devices[name].role if name in devices else None
-            if role is not None and role not in design.routing.overlay.vtep_roles:
+            overlay, role = design.routing.overlay, devices[name].role if name in devices else None
+            if overlay is not None and role is not None and role not in overlay.vtep_roles:
                 yield Problem(
                     ("segments", i, "present_on", j),
-                    f"{name} is a {role}, not a VTEP role ({', '.join(design.routing.overlay.vtep_roles)})",
+                    f"{name} is a {role}, not a VTEP role ({', '.join(overlay.vtep_roles)})",
                 )
     services = design.service_by_name
     for i, endpoint in enumerate(design.endpoints):
@@ -215,10 +216,10 @@ def addresses(design: Design) -> Iterator[Problem]:
     used: list[tuple[KeyPath, ipaddress.IPv4Address]] = []
     underlay, management = design.routing.underlay, design.management
     for i, device in enumerate(design.devices):
-        used += [
-            (("devices", i, "mgmt_ipv4"), device.mgmt_ipv4.ip),
-            (("devices", i, "loopback"), device.loopback),
-        ]
+        used.append((("devices", i, "mgmt_ipv4"), device.mgmt_ipv4.ip))
+        if device.loopback is None:
+            continue
+        used.append((("devices", i, "loopback"), device.loopback))
         if device.loopback not in underlay.loopback_pool:
             yield Problem(
                 ("devices", i, "loopback"),
@@ -290,7 +291,9 @@ def subnets_do_not_overlap(design: Design) -> Iterator[Problem]:
 def segment_ids(design: Design) -> Iterator[Problem]:
     """VNIs are fabric-wide. A VLAN id is local to a layer-2 domain: two segments (or a segment and a zone's
     L3VNI VLAN) may share one as long as no device carries both; another site may reuse VLAN 100."""
-    vnis: list[tuple[KeyPath, int]] = [(("segments", i, "vni"), s.vni) for i, s in enumerate(design.segments)]
+    vnis: list[tuple[KeyPath, int]] = [
+        (("segments", i, "vni"), s.vni) for i, s in enumerate(design.segments) if s.vni is not None
+    ]
     vnis += [
         (("security", "zones", i, "vrf", "l3vni"), zone.vrf.l3vni)
         for i, zone in enumerate(design.security.zones)
@@ -317,6 +320,144 @@ def segment_ids(design: Design) -> Iterator[Problem]:
                 yield Problem(problem.path, f"{problem.message} on {device}")
 
 
+PROTOCOL_KEYS: dict[UnderlayProtocol, frozenset[str]] = {
+    UnderlayProtocol.EBGP: frozenset({"asn_range", "shared_asn_roles", "keepalive", "holdtime"}),
+    UnderlayProtocol.IBGP: frozenset({"asn", "route_reflector_roles", "keepalive", "holdtime"}),
+    UnderlayProtocol.OSPF: frozenset({"area"}),
+}
+"""The underlay keys each protocol reads; a key only another protocol reads is a mistake worth naming."""
+_REQUIRED_KEYS = {
+    UnderlayProtocol.EBGP: ("asn_range", "every device's ASN comes from it"),
+    UnderlayProtocol.IBGP: ("asn", "the one AS of every routing device"),
+}
+
+
+def underlay_settings(design: Design) -> Iterator[Problem]:
+    """The underlay's keys fit its protocol; OSPF carries no EVPN; layer-2 switches hang off a core."""
+    routing = design.routing
+    underlay, base = routing.underlay, ("routing", "underlay")
+    protocol = underlay.protocol
+    for key in sorted(underlay.model_fields_set - PROTOCOL_KEYS[protocol] - {"protocol"}):
+        if key in set().union(*PROTOCOL_KEYS.values()):
+            readers = ", ".join(p.value for p, keys in PROTOCOL_KEYS.items() if key in keys)
+            yield Problem((*base, key), f"a setting of {readers}: the underlay is {protocol}, remove it")
+    if protocol in _REQUIRED_KEYS:
+        key, why = _REQUIRED_KEYS[protocol]
+        if key not in underlay.model_fields_set:
+            yield Problem((*base, key), f"missing: an {protocol} underlay needs it ({why})")
+    if protocol is UnderlayProtocol.OSPF and routing.overlay is not None:
+        yield Problem(
+            ("routing", "overlay"),
+            "EVPN runs over BGP: an ospf underlay carries no overlay (remove it, or use ebgp or ibgp)",
+        )
+    if routing.layer2_roles and routing.overlay is not None:
+        yield Problem(
+            ("routing", "layer2_roles"),
+            "layer-2 switches trunk to a core that routes their segments: with the EVPN overlay the "
+            "segments live on VTEPs instead (remove layer2_roles, or the overlay)",
+        )
+
+
+def routing_devices(design: Design) -> Iterator[Problem]:
+    """A routing device has a loopback and, as its underlay needs, an ASN; a layer-2 switch has neither."""
+    routing = design.routing
+    underlay = routing.underlay
+    for i, device in enumerate(design.devices):
+        if not routing.routes(device.role):
+            for key in ("loopback", "asn"):
+                if getattr(device, key) is not None:
+                    yield Problem(
+                        ("devices", i, key),
+                        f"{device.name} is a layer-2 switch ({device.role} is in routing.layer2_roles): "
+                        f"it has no {key}",
+                    )
+            continue
+        if device.loopback is None:
+            yield Problem(
+                ("devices", i, "loopback"), "missing: a routing device has a loopback (its router id)"
+            )
+        if underlay.protocol is UnderlayProtocol.EBGP and device.asn is None:
+            yield Problem(("devices", i, "asn"), "missing: an ebgp underlay needs the device's own ASN")
+        elif underlay.protocol is UnderlayProtocol.IBGP and device.asn not in (None, underlay.asn):
+            yield Problem(
+                ("devices", i, "asn"), f"ASN {device.asn}: the ibgp underlay is one AS, {underlay.asn}"
+            )
+        elif underlay.protocol is UnderlayProtocol.OSPF and device.asn is not None:
+            yield Problem(("devices", i, "asn"), "an ospf underlay has no ASNs: remove it")
+
+
+def routed_links(design: Design) -> Iterator[Problem]:
+    """A link with a layer-2 switch at an end is a trunk (no addresses); a routed link suits the underlay:
+    numbered for OSPF, a route reflector at an end for iBGP."""
+    routing, devices = design.routing, design.device_by_name
+    underlay = routing.underlay
+    for i, link in enumerate(design.links):
+        a, b = devices.get(link.a.device), devices.get(link.b.device)
+        if a is None or b is None:
+            continue
+        switch = next((d for d in (a, b) if not routing.routes(d.role)), None)
+        if switch is not None:
+            for side, end in (("a", link.a), ("b", link.b)):
+                if end.ipv4 is not None:
+                    yield Problem(
+                        ("links", i, side, "ipv4"),
+                        f"a trunk carries VLANs, not addresses ({switch.name} is a layer-2 switch)",
+                    )
+        elif underlay.protocol is UnderlayProtocol.OSPF and not (link.a.ipv4 or link.b.ipv4):
+            yield Problem(("links", i), "an ospf underlay runs on numbered links: give both ends an ipv4 /31")
+        elif underlay.protocol is UnderlayProtocol.IBGP and not (
+            a.role in underlay.route_reflector_roles or b.role in underlay.route_reflector_roles
+        ):
+            reflectors = ", ".join(underlay.route_reflector_roles) or "none"
+            yield Problem(
+                ("links", i),
+                f"ibgp: neither {a.name} nor {b.name} is a route reflector (route_reflector_roles: "
+                f"{reflectors}); one end must be, or their routes go no further",
+            )
+
+
+def segment_placement(design: Design) -> Iterator[Problem]:
+    """With the overlay every segment has a VNI. Without it a segment has none; its gateway lives on one
+    routing device, and every layer-2 switch carrying it has a trunk path to that device through switches
+    carrying it too."""
+    routing, devices = design.routing, design.device_by_name
+    trunk_peers: dict[str, list[str]] = {}
+    for link in design.links:
+        a, b = devices.get(link.a.device), devices.get(link.b.device)
+        if a and b and not (routing.routes(a.role) and routing.routes(b.role)):
+            trunk_peers.setdefault(a.name, []).append(b.name)
+            trunk_peers.setdefault(b.name, []).append(a.name)
+    for i, segment in enumerate(design.segments):
+        if routing.overlay is not None:
+            if segment.vni is None:
+                yield Problem(("segments", i, "vni"), "missing: the EVPN overlay maps every segment to a VNI")
+            continue
+        if segment.vni is not None:
+            yield Problem(("segments", i, "vni"), "a VNI needs the EVPN overlay (routing.overlay): remove it")
+        carriers = [name for name in segment.present_on if name in devices]
+        routers = [name for name in carriers if routing.routes(devices[name].role)]
+        if len(routers) != 1:
+            yield Problem(
+                ("segments", i, "present_on"),
+                "without the EVPN overlay a segment's gateway lives on one routing device, here "
+                f"{', '.join(routers) if routers else 'none'}",
+            )
+            continue
+        carried, reached, todo = set(carriers), set(routers), list(routers)
+        while todo:
+            for peer in trunk_peers.get(todo.pop(), []):
+                if peer in carried and peer not in reached:
+                    reached.add(peer)
+                    todo.append(peer)
+        for j, name in enumerate(segment.present_on):
+            if name in carried and name not in reached:
+                yield Problem(
+                    ("segments", i, "present_on", j),
+                    f"{name} has no trunk path to {routers[0]} (the gateway of {segment.name}) through "
+                    "switches carrying the segment",
+                )
+
+
 def gateways(design: Design) -> Iterator[Problem]:
     for i, segment in enumerate(design.segments):
         subnet = segment.subnet
@@ -329,17 +470,20 @@ def gateways(design: Design) -> Iterator[Problem]:
 
 
 def asn_rules(design: Design) -> Iterator[Problem]:
-    """eBGP underlay: ASNs in range; shared roles share one ASN per site; everyone else is unique."""
+    """eBGP underlay: ASNs in range; shared roles share one ASN per site (and may be linked: iBGP between
+    them); everyone else is unique."""
     underlay = design.routing.underlay
+    asn_range = underlay.asn_range
+    if underlay.protocol is not UnderlayProtocol.EBGP or asn_range is None:
+        return
     shared: dict[tuple[str, str], tuple[int, str]] = {}
     owner: dict[int, tuple[str, tuple[str, str] | None]] = {}
     for i, device in enumerate(design.devices):
         path: KeyPath = ("devices", i, "asn")
-        if device.asn not in underlay.asn_range:
-            yield Problem(
-                path,
-                f"ASN {device.asn} is outside asn_range {underlay.asn_range.first}-{underlay.asn_range.last}",
-            )
+        if device.asn is None:
+            continue
+        if device.asn not in asn_range:
+            yield Problem(path, f"ASN {device.asn} is outside asn_range {asn_range.first}-{asn_range.last}")
         group = (device.site, device.role.value) if device.role in underlay.shared_asn_roles else None
         if group and group in shared and shared[group][0] != device.asn:
             asn, first = shared[group]
@@ -352,13 +496,6 @@ def asn_rules(design: Design) -> Iterator[Problem]:
         if device.asn in owner and (owner[device.asn][1] is None or owner[device.asn][1] != group):
             yield Problem(path, f"ASN {device.asn} is already used by {owner[device.asn][0]}")
         owner.setdefault(device.asn, (device.name, group))
-    devices = design.device_by_name
-    for i, link in enumerate(design.links):
-        a, b = devices.get(link.a.device), devices.get(link.b.device)
-        if a and b and a.asn == b.asn:
-            yield Problem(
-                ("links", i), f"eBGP link between {a.name} and {b.name} needs two ASNs, both have {a.asn}"
-            )
 
 
 def link_addressing(design: Design) -> Iterator[Problem]:
@@ -393,6 +530,11 @@ def zone_routing(design: Design) -> Iterator[Problem]:
     the firewall with a leg in each; the firewall hangs off VTEPs that route the zones' VRFs."""
     zones = design.zone_by_name
     for i, zone in enumerate(design.security.zones):
+        if zone.vrf and design.routing.overlay is None:
+            yield Problem(
+                ("security", "zones", i, "vrf"),
+                "a zone VRF routes over its L3VNI: it needs the EVPN overlay (routing.overlay)",
+            )
         if zone.vrf and len(zone.name) > 15:
             yield Problem(
                 ("security", "zones", i, "name"), f"zone {zone.name} has a VRF: at most 15 characters"
@@ -428,7 +570,8 @@ def zone_routing(design: Design) -> Iterator[Problem]:
             yield Problem((*base, "legs", j, "zone"), f"unknown zone {leg.zone!r}")
         elif leg_zone.vrf is None:
             yield Problem((*base, "legs", j, "zone"), f"zone {leg.zone} has no vrf to route to the firewall")
-    devices, vtep_roles = design.device_by_name, design.routing.overlay.vtep_roles
+    devices = design.device_by_name
+    vtep_roles = design.routing.overlay.vtep_roles if design.routing.overlay else []
     for j, uplink in enumerate(firewall.uplinks):
         path: KeyPath = (*base, "uplinks", j, "attach", "device")
         device = devices.get(uplink.attach.device)
@@ -448,7 +591,14 @@ def zone_routing(design: Design) -> Iterator[Problem]:
 
 
 def bonds(design: Design) -> Iterator[Problem]:
-    """An Ethernet segment id names one bond in the whole fabric."""
+    """An Ethernet segment id names one bond in the whole fabric; multihoming is an EVPN feature."""
+    if design.routing.overlay is None:
+        for i, endpoint in enumerate(design.endpoints):
+            if endpoint.bond:
+                yield Problem(
+                    ("endpoints", i, "bond"),
+                    "a bond over two switches is EVPN multihoming: it needs the overlay",
+                )
     yield from _duplicates(
         (
             (("endpoints", i, "bond", "es_id"), endpoint.bond.es_id)
@@ -467,6 +617,10 @@ RULES: tuple[Rule, ...] = (
     subnets_do_not_overlap,
     segment_ids,
     gateways,
+    underlay_settings,
+    routing_devices,
+    routed_links,
+    segment_placement,
     asn_rules,
     link_addressing,
     link_mtu,

@@ -5,8 +5,9 @@ is made here, so the same facts render to every platform. Interface names stay i
 each platform maps them (network/platforms.py). Secrets appear only as reference names.
 """
 
-from inventory.model import Design, Device, Firewall, LinkKind, Platform, Role
+from inventory.model import Design, Device, Firewall, LinkEnd, LinkKind, Platform, Role
 from inventory.model.migration import Feature
+from inventory.model.network import Overlay, UnderlayProtocol
 from inventory.model.services import AaaServer, SyslogServer, User
 from inventory.types import IPv4Address, IPv4Interface, IPv4Network, Model
 
@@ -22,6 +23,16 @@ class FabricInterface(Model):
     ipv4: IPv4Interface | None = None
 
 
+class TrunkInterface(Model):
+    """An 802.1Q trunk to a layer-2 switch (or from one): every segment both ends carry, tagged."""
+
+    name: str
+    peer_device: str
+    description: str
+    mtu: int
+    vlans: list[int]
+
+
 class AccessInterface(Model):
     """An untagged edge port in one segment."""
 
@@ -34,17 +45,30 @@ class AccessInterface(Model):
 
 
 class BgpNeighbor(Model):
-    """One eBGP session: by interface when unnumbered, by the peer's address when numbered."""
+    """One BGP session on a routed link: by interface when unnumbered, by the peer's address when numbered."""
 
     peer_device: str
     remote_as: int
     interface: str | None = None
     address: IPv4Address | None = None
     description: str
+    internal: bool = False
+    """iBGP: the peer is in this device's AS (an iBGP underlay, or two cores sharing an ASN)."""
+    reflector_client: bool = False
+    """This device, a route reflector, reflects routes to the peer, its client."""
+    next_hop_self: bool = False
+    """Underlay routes go to the peer with this device as next hop: over iBGP the peer could not resolve
+    the next hops this device learnt on its other links (hop-by-hop sessions, no IGP below)."""
 
     @property
     def unnumbered(self) -> bool:
         return self.interface is not None
+
+    @property
+    def session(self) -> str:
+        """external, internal, or client (internal, and this device reflects routes to it): the kinds of
+        session whose settings differ, so platforms group neighbors by it."""
+        return "client" if self.reflector_client else "internal" if self.internal else "external"
 
 
 class Bgp(Model):
@@ -58,6 +82,26 @@ class Bgp(Model):
     """Every session carries ipv4 unicast and l2vpn evpn (spines and cores pass EVPN routes on)."""
     advertise_all_vni: bool
     """Set on VTEPs: originate EVPN routes for every local VNI."""
+
+
+class Ospf(Model):
+    """OSPFv2 in one area: adjacencies on the routed links (numbered, point-to-point); the loopback and the
+    gateways of the segments this device routes are announced passively."""
+
+    router_id: IPv4Address
+    area: IPv4Address
+    interfaces: list[str]
+
+
+class VlanFacts(Model):
+    """A segment this device switches without the overlay: a VLAN of `DeviceFacts.bridge`, tagged on the
+    trunks that carry it, untagged on its access ports; on its one routing device also its gateway."""
+
+    name: str
+    vlan: int
+    description: str
+    gateway: IPv4Interface | None
+    svi: str
 
 
 class SegmentFacts(Model):
@@ -147,21 +191,32 @@ class DeviceFacts(Model):
     platform: Platform
     """The production platform of the design; rendering may still target another (the lab's frr)."""
     mgmt_ipv4: IPv4Interface
-    loopback: IPv4Address
-    asn: int
+    routes: bool
+    """False for a layer-2 switch: no loopback, no routing, only its bridge."""
+    loopback: IPv4Address | None
+    asn: int | None
     mtu: int
     vtep: bool
     vxlan_port: int
     interfaces: list[FabricInterface]
+    """Routed links."""
+    trunks: list[TrunkInterface]
     access_ports: list[AccessInterface]
-    bgp: Bgp
+    bgp: Bgp | None
+    """The BGP underlay (ebgp, ibgp) and, on it, the EVPN overlay; None with OSPF and on layer-2 switches."""
+    ospf: Ospf | None
     segments: list[SegmentFacts]
+    """Segments this VTEP carries over the overlay."""
+    vlans: list[VlanFacts]
+    """Segments this device carries without the overlay."""
     services: Services
     bridge: str = "br0"
     """The VLAN-aware bridge once zones are live."""
     gateway_mac: str
     vrfs: list[VrfFacts]
     bonds: list[BondFacts]
+    firewall_ports: list[str]
+    """Ports cabled to the firewall: declared from day 0 like every cabled port; routed once zones are."""
 
 
 def _port_number(interface: str) -> int:
@@ -266,37 +321,86 @@ def _vrfs(design: Design, device: Device, carried: list[SegmentFacts]) -> list[V
     ]
 
 
+def _bgp_neighbor(
+    design: Design, device: Device, peer: Device, local: LinkEnd, remote: LinkEnd
+) -> BgpNeighbor:
+    routing = design.routing
+    local_as, remote_as = routing.asn_of(device), routing.asn_of(peer)
+    if local_as is None or remote_as is None:
+        raise ValueError(f"{device.name} or {peer.name} has no ASN: facts need a validated design")
+    reflectors = routing.underlay.route_reflector_roles
+    reflector = routing.underlay.protocol is UnderlayProtocol.IBGP and device.role in reflectors
+    internal = local_as == remote_as
+    return BgpNeighbor(
+        peer_device=peer.name,
+        remote_as=remote_as,
+        interface=None if local.ipv4 else local.interface,
+        address=remote.ipv4.ip if remote.ipv4 is not None else None,
+        description=f"{peer.name} ({peer.role.value}, AS{remote_as})",
+        internal=internal,
+        reflector_client=reflector and peer.role not in reflectors,
+        next_hop_self=internal,
+    )
+
+
+def _vlans(design: Design, device: Device, routes: bool) -> list[VlanFacts]:
+    """Without the overlay: the segments the device carries, with the gateway where it routes them."""
+    if design.routing.overlay is not None:
+        return []
+    return [
+        VlanFacts(
+            name=segment.name,
+            vlan=segment.vlan,
+            description=segment.description,
+            gateway=IPv4Interface(f"{segment.gateway}/{segment.subnet.prefixlen}") if routes else None,
+            svi=f"vlan{segment.vlan}",
+        )
+        for segment in sorted(design.segments_on(device.name), key=lambda segment: segment.vlan)
+    ]
+
+
 def _device_facts(
     design: Design, device: Device, services: Services, features: frozenset[Feature] = ALL_FEATURES
 ) -> DeviceFacts:
-    devices = design.device_by_name
+    devices, routing = design.device_by_name, design.routing
+    underlay = routing.underlay
+    routes = routing.routes(device.role)
     interfaces: list[FabricInterface] = []
+    trunks: list[TrunkInterface] = []
     neighbors: list[BgpNeighbor] = []
+    carried = {segment.name: segment.vlan for segment in design.segments_on(device.name)}
     links = sorted(design.links_of(device.name), key=lambda ends: _port_number(ends[0].interface))
     for local, remote, link in links:
         peer = devices[remote.device]
         what = link.description or link.kind.value
+        description = f"{remote.device}:{remote.interface} ({what})"
+        mtu = link.mtu or min(device.mtu, peer.mtu)
+        if not (routes and routing.routes(peer.role)):
+            shared = {carried[s.name] for s in design.segments_on(peer.name) if s.name in carried}
+            trunks.append(
+                TrunkInterface(
+                    name=local.interface,
+                    peer_device=peer.name,
+                    description=description,
+                    mtu=mtu,
+                    vlans=sorted(shared),
+                )
+            )
+            continue
         interfaces.append(
             FabricInterface(
                 name=local.interface,
                 peer_device=remote.device,
                 kind=link.kind,
-                description=f"{remote.device}:{remote.interface} ({what})",
-                mtu=link.mtu or min(device.mtu, peer.mtu),
+                description=description,
+                mtu=mtu,
                 ipv4=local.ipv4,
             )
         )
-        neighbors.append(
-            BgpNeighbor(
-                peer_device=peer.name,
-                remote_as=peer.asn,
-                interface=None if link.numbered else local.interface,
-                address=remote.ipv4.ip if remote.ipv4 is not None else None,
-                description=f"{peer.name} ({peer.role.value}, AS{peer.asn})",
-            )
-        )
-    overlay = design.routing.overlay
-    vtep = device.role in overlay.vtep_roles
+        if underlay.bgp:
+            neighbors.append(_bgp_neighbor(design, device, peer, local, remote))
+    overlay = routing.overlay or Overlay()
+    vtep = routing.is_vtep(device.role)
     ports_by_segment: dict[str, list[str]] = {}
     for port in device.access_ports:
         ports_by_segment.setdefault(port.segment, []).append(port.interface)
@@ -316,11 +420,35 @@ def _device_facts(
             svi=f"vlan{segment.vlan}",
         )
         for segment in (design.segments_on(device.name) if vtep else [])
+        if segment.vni is not None
     ]
+    vlans = _vlans(design, device, routes)
     bonds = _bonds(design, device) if vtep else []
     bond_of = {member: bond.name for bond in bonds for member in bond.members}
     segment_by_name = design.segment_by_name
-    underlay = design.routing.underlay
+    firewall = design.security.firewall
+    loopback = device.loopback
+    announced = [IPv4Network(f"{loopback}/32")] if loopback else []
+    announced += [vlan.gateway.network for vlan in vlans if vlan.gateway]
+    asn = routing.asn_of(device)
+    bgp = (
+        Bgp(
+            asn=asn,
+            router_id=loopback,
+            keepalive=underlay.keepalive,
+            holdtime=underlay.holdtime,
+            networks=announced,
+            neighbors=neighbors,
+            advertise_all_vni=vtep,
+        )
+        if asn is not None and loopback is not None
+        else None
+    )
+    ospf = (
+        Ospf(router_id=loopback, area=underlay.area, interfaces=[interface.name for interface in interfaces])
+        if routes and loopback is not None and not underlay.bgp
+        else None
+    )
     return DeviceFacts(
         features=features,
         hostname=device.name,
@@ -329,12 +457,14 @@ def _device_facts(
         model=device.model,
         platform=device.platform,
         mgmt_ipv4=device.mgmt_ipv4,
-        loopback=device.loopback,
-        asn=device.asn,
+        routes=routes,
+        loopback=loopback,
+        asn=bgp.asn if bgp else None,
         mtu=device.mtu,
         vtep=vtep,
         vxlan_port=overlay.vxlan_port,
         interfaces=interfaces,
+        trunks=trunks,
         access_ports=[
             AccessInterface(
                 name=port.interface,
@@ -345,20 +475,22 @@ def _device_facts(
             )
             for port in sorted(device.access_ports, key=lambda p: _port_number(p.interface))
         ],
-        bgp=Bgp(
-            asn=device.asn,
-            router_id=device.loopback,
-            keepalive=underlay.keepalive,
-            holdtime=underlay.holdtime,
-            networks=[IPv4Network(f"{device.loopback}/32")],
-            neighbors=neighbors,
-            advertise_all_vni=vtep,
-        ),
+        bgp=bgp,
+        ospf=ospf,
         segments=segments,
+        vlans=vlans,
         services=services,
         gateway_mac=overlay.gateway_mac,
         vrfs=_vrfs(design, device, segments) if vtep else [],
         bonds=bonds,
+        firewall_ports=sorted(
+            (
+                uplink.attach.interface
+                for uplink in (firewall.uplinks if firewall else [])
+                if uplink.attach.device == device.name
+            ),
+            key=_port_number,
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 """The policy point between zones: the firewall's facts and its configuration, from security.allowed.
 
-The firewall is a Linux node with nftables: one 802.1Q sub-interface per zone leg on each uplink to a border
+The firewall is a Linux node with nftables (and the same rules for iptables, for kernels without nf_tables
+ip/inet tables): one 802.1Q sub-interface per zone leg on each uplink to a border
 leaf, a route to each zone's segments over that zone's legs, and a forward chain that passes only the
 services `security.allowed` names, from the zone that opens the connection (answers pass as established).
 `render_firewall` gives the files to put on the node, by absolute path; the lab installs them at boot.
@@ -13,9 +14,12 @@ from inventory.types import Model
 from network.facts import transit_addresses
 from network.render import template_environment
 
+NFTABLES_RULES = "/etc/nftables.conf"
+IPTABLES_RULES = "/etc/iptables/rules.v4"
 FILES = {
     "/etc/network/interfaces": "interfaces.j2",
-    "/etc/nftables.conf": "nftables.j2",
+    NFTABLES_RULES: "nftables.j2",
+    IPTABLES_RULES: "iptables.j2",
     "/etc/sysctl.d/90-fundament-firewall.conf": "sysctl.j2",
 }
 

@@ -1,5 +1,5 @@
 """What fundament knows about each platform, as data: its NAPALM driver, interface naming, the files a config
-is made of, and how the verification catalog recognises parts of its configuration.
+is made of, how the verification catalog recognises parts of its configuration, and which lines carry secrets.
 
 A new platform is a new entry here plus its templates under network/templates/<name>/, never a branch in code.
 """
@@ -11,6 +11,7 @@ from typing import Literal
 
 from inventory.model import Platform
 from inventory.model.migration import Feature
+from napalm_frr import candidate
 
 Service = Literal["ntp", "dns", "syslog"]
 """A baseline service whose servers a device's configuration names."""
@@ -32,6 +33,8 @@ class PlatformSpec:
     name: Platform
     driver: str
     """The NAPALM driver's name (`get_network_driver(driver)`), also Nornir's platform."""
+    netmiko: str
+    """netmiko's device type for the platform (Nornir's netmiko connection)."""
     interface: str
     """Format of a front-panel port name from the design's port number, e.g. `Ethernet{number}`."""
     comment: str
@@ -47,26 +50,30 @@ class PlatformSpec:
     service_lines: Mapping[Service, str] = field(default_factory=lambda: MappingProxyType({}))
     """Running-config line (a regular expression, `{address}` filled in) naming a baseline server, per
     service (ntp, dns, syslog) that this platform's configuration carries."""
+    secret_lines: tuple[str, ...] = ()
+    """Starts of running-config lines (regular expressions) whose next word is a secret, after an optional
+    encoding (`7`, `sha512`): what a backup or a diff masks."""
 
     def interface_name(self, design_name: str) -> str:
         """The platform's name for a design interface `ethN`."""
         return self.interface.format(number=int(design_name.removeprefix("eth")))
 
 
-FILE_MARKER = "#### fundament-file: "
-"""Introduces each file of a multi-file configuration (the napalm_frr driver splits on it)."""
+FILE_MARKER = candidate.MARKER
+"""Introduces each file of a multi-file configuration: the frr driver's candidate format, which owns it."""
 
 PLATFORMS: dict[Platform, PlatformSpec] = {
     Platform.FRR: PlatformSpec(
         name=Platform.FRR,
         driver="frr",
+        netmiko="linux",  # netmiko has no FRR type; its Linux type runs vtysh
         interface="eth{number}",
         comment="# ",
         loopback="lo",
         management="eth0",
         files=(
-            ConfigFile("/etc/network/interfaces", ("interfaces.j2", "overlay.j2")),
-            ConfigFile("/etc/frr/frr.conf", ("system.j2", "bgp.j2")),
+            ConfigFile("/etc/network/interfaces", ("interfaces.j2", "overlay.j2", "vlans.j2")),
+            ConfigFile("/etc/frr/frr.conf", ("system.j2", "vrfs.j2", "bgp.j2", "ospf.j2")),
             ConfigFile("/etc/ssh/sshd_config.d/fundament.conf", ("sshd.j2",), Feature.BASELINE),
             ConfigFile("/etc/issue.net", ("banner.j2",), Feature.BASELINE),
         ),
@@ -80,10 +87,17 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
             "management VRF: the kernel has no VRF devices; eth0 stays with Docker",
         ),
         vxlan_interface="vxlan{vni}",
+        secret_lines=(
+            "password",
+            r"enable (?:secret|password)",
+            r"neighbor \S+ password",
+            r"ip ospf message-digest-key \d+ md5",
+        ),
     ),
     Platform.EOS: PlatformSpec(
         name=Platform.EOS,
         driver="eos",
+        netmiko="arista_eos",
         interface="Ethernet{number}",
         comment="!! ",
         loopback="Loopback0",
@@ -91,7 +105,16 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
         files=(
             ConfigFile(
                 None,
-                ("system.j2", "services.j2", "interfaces.j2", "overlay.j2", "bgp.j2", "end.j2"),
+                (
+                    "system.j2",
+                    "services.j2",
+                    "interfaces.j2",
+                    "overlay.j2",
+                    "routing.j2",
+                    "bgp.j2",
+                    "ospf.j2",
+                    "end.j2",
+                ),
             ),
         ),
         service_lines=MappingProxyType(
@@ -100,6 +123,14 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
                 "dns": r"^ip name-server\b.*\b{address}\b",
                 "syslog": r"^logging\b.*\bhost {address}\b",
             }
+        ),
+        secret_lines=(
+            r"username \S+ .*?(?:secret|password)",
+            r"enable (?:secret|password)",
+            r"(?:tacacs|radius)-server .*?key",
+            "snmp-server community",
+            r"neighbor \S+ password",
+            r"ntp authentication-key \d+ \S+",
         ),
     ),
 }

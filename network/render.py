@@ -66,15 +66,6 @@ def render_device(facts: DeviceFacts, platform: Platform, record: str | None = N
     return "".join(parts)
 
 
-def split_files(config: str) -> dict[str, str]:
-    """The files of a multi-file configuration by path (the inverse of how render_device joins them)."""
-    files = {}
-    for part in config.split(FILE_MARKER)[1:]:
-        path, _, body = part.partition("\n")
-        files[path] = body
-    return files
-
-
 def fill_secrets(text: str, resolve: Callable[[str], SecretStr] = secrets.resolve) -> str:
     """The text with every secret marker replaced by its value: only for sending to a device."""
     return SECRET_MARKER.sub(lambda match: resolve(match.group(1)).get_secret_value(), text)

@@ -15,9 +15,10 @@ class Feature(StrEnum):
     BASELINE = "baseline"
     """Management hardening: SSH policy, login banner, and the baseline services the platform supports."""
     UNDERLAY = "underlay"
-    """Loopback, routed links and the eBGP sessions of the underlay."""
+    """Loopback, routed links and the underlay's routing (BGP sessions or OSPF)."""
     OVERLAY = "overlay"
-    """EVPN address family, VXLAN tunnels, segment bridges and access ports."""
+    """The segments: EVPN address family, VXLAN tunnels, segment bridges and access ports; in a design
+    without the overlay the VLANs, trunks, access ports and the cores' gateways."""
     ZONES = "zones"
     """One VRF per security zone (L3VNI, symmetric IRB), anycast gateways, a VLAN-aware bridge, LACP bonds
     with EVPN multihoming, and the border leaves' legs to the firewall."""

@@ -66,8 +66,16 @@ class Device(Model):
     platform: Platform
     model: str = Field(description="hardware model, for the record and the lab fidelity report")
     mgmt_ipv4: IPv4Interface = Field(description="management address with the management prefix length")
-    loopback: IPv4Address = Field(description="router id, BGP source and VTEP address (a /32)")
-    asn: Asn
+    loopback: IPv4Address | None = Field(
+        default=None,
+        description="router id, BGP source and VTEP address (a /32); every device that routes has one, "
+        "a layer-2 switch (routing.layer2_roles) none",
+    )
+    asn: Asn | None = Field(
+        default=None,
+        description="the device's own AS in an eBGP underlay (iBGP: the underlay's asn; OSPF and layer-2 "
+        "switches: none)",
+    )
     access_ports: list[AccessPort] = []
     mtu: Mtu = 9214
 
@@ -98,7 +106,9 @@ class LinkKind(StrEnum):
 
 
 class Link(Model):
-    """One cable of the cabling plan. Both ends unnumbered (eBGP over IPv6 link-local) or both numbered."""
+    """One cable of the cabling plan. Between two routing devices a routed link, both ends unnumbered (BGP
+    over IPv6 link-local) or both numbered; with a layer-2 switch at an end an 802.1Q trunk carrying, tagged,
+    every segment present on both ends."""
 
     a: LinkEndField
     b: LinkEndField
@@ -120,15 +130,23 @@ class Link(Model):
 
 
 class Segment(Model):
-    """A layer-2 segment stretched over the EVPN-VXLAN overlay to the devices that carry it."""
+    """A layer-2 segment: stretched over the EVPN-VXLAN overlay to the VTEPs that carry it (an anycast
+    gateway on each), or, in a design without the overlay, a VLAN on trunks from its one gateway device
+    (a core) to the layer-2 switches that carry it."""
 
     name: Name
     vlan: VlanId
-    vni: Vni
+    vni: Vni | None = Field(
+        default=None, description="its VXLAN network identifier: with the EVPN overlay only"
+    )
     subnet: IPv4Network
     gateway: IPv4Address
     zone: Name
-    present_on: list[Name] = Field(min_length=1, description="devices (VTEPs) that carry this segment")
+    present_on: list[Name] = Field(
+        min_length=1,
+        description="devices that carry this segment: VTEPs with the overlay; without it the one routing "
+        "device holding its gateway and the layer-2 switches trunked to it",
+    )
     description: str = ""
 
 
@@ -175,17 +193,43 @@ class AsnRange(Model):
         return self.first <= asn <= self.last
 
 
+class UnderlayProtocol(StrEnum):
+    EBGP = "ebgp"
+    """A BGP session on every routed link, an ASN per device (shared per site by shared_asn_roles, RFC 7938);
+    two devices sharing an ASN (two cores) talk iBGP over their link."""
+    IBGP = "ibgp"
+    """One AS (asn); a BGP session on every routed link, route reflectors (route_reflector_roles) at one end
+    at least, reflecting with themselves as next hop."""
+    OSPF = "ospf"
+    """OSPFv2 in one area on numbered point-to-point links; no BGP, so no EVPN overlay."""
+
+
 class Underlay(Model):
-    protocol: Literal["ebgp"] = "ebgp"
-    asn_range: AsnRange
+    """The routing between the devices that route. Which keys apply depends on `protocol`; the loader
+    refuses a key of another protocol, naming it."""
+
+    protocol: UnderlayProtocol = UnderlayProtocol.EBGP
+    asn_range: AsnRange | None = Field(default=None, description="ebgp: the range of the devices' ASNs")
     shared_asn_roles: list[Role] = Field(
         default=[Role.SPINE, Role.CORE],
-        description="devices of these roles share one ASN per site (RFC 7938); all others have their own",
+        description="ebgp: devices of these roles share one ASN per site (RFC 7938); others have their own",
+    )
+    asn: Asn | None = Field(default=None, description="ibgp: the one AS of every routing device")
+    route_reflector_roles: list[Role] = Field(
+        default=[Role.SPINE, Role.CORE],
+        description="ibgp: devices of these roles reflect routes to the others; every routed link has one",
+    )
+    area: IPv4Address = Field(
+        default=IPv4Address("0.0.0.0"), description="ospf: the area of every link (dotted decimal)"
     )
     loopback_pool: IPv4Network
     p2p_pool: IPv4Network = Field(description="pool of the /31 subnets of numbered links")
-    keepalive: int = Field(default=3, ge=1, le=60)
-    holdtime: int = Field(default=9, ge=3, le=180)
+    keepalive: int = Field(default=3, ge=1, le=60, description="BGP keepalive (ebgp, ibgp)")
+    holdtime: int = Field(default=9, ge=3, le=180, description="BGP hold time (ebgp, ibgp)")
+
+    @property
+    def bgp(self) -> bool:
+        return self.protocol is not UnderlayProtocol.OSPF
 
 
 class Overlay(Model):
@@ -200,4 +244,25 @@ class Overlay(Model):
 
 class Routing(Model):
     underlay: Underlay
-    overlay: Overlay
+    overlay: Overlay | None = Field(
+        default=None,
+        description="the EVPN-VXLAN overlay; without it a segment is a VLAN on trunks, routed by one device",
+    )
+    layer2_roles: list[Role] = Field(
+        default=[],
+        description="devices of these roles only switch (no overlay): no loopback, ASN or routing; their "
+        "links are 802.1Q trunks, their access ports untagged",
+    )
+
+    def routes(self, role: Role) -> bool:
+        """Whether a device of `role` routes (has a loopback and takes part in the underlay)."""
+        return role not in self.layer2_roles
+
+    def asn_of(self, device: Device) -> int | None:
+        """The AS a routing device speaks BGP in: its own (ebgp), the underlay's (ibgp); None with OSPF."""
+        if not self.routes(device.role) or not self.underlay.bgp:
+            return None
+        return self.underlay.asn if self.underlay.protocol is UnderlayProtocol.IBGP else device.asn
+
+    def is_vtep(self, role: Role) -> bool:
+        return self.overlay is not None and role in self.overlay.vtep_roles

@@ -34,7 +34,10 @@ def topology(inventory: InventoryOption = None, output: OutputOption = None) -> 
 @app.command()
 def up(
     inventory: InventoryOption = None,
-    timeout: Annotated[float, typer.Option(help="seconds to wait for every node to be ready")] = 180.0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="seconds to wait for every node [default: 180 as containers, 420 as machines]"),
+    ] = None,
 ) -> None:
     """Bootstrap, build images if needed, deploy, wait until every node is ready. A no-op when it is up."""
     design = design_for(inventory).design

@@ -21,12 +21,23 @@ from filelock import FileLock
 
 from fundament.console import progress
 from fundament.errors import FundamentError
-from fundament.machines.images import ImageBuildError, ensure_image
+from fundament.machines.images import ImageBuildError, ImageRecipe, ensure_image
+from fundament.machines.uml import machine_recipe, uml_missing
 from fundament.paths import state_dir
 from inventory.model import Design
 from network.lab.images import HOST, SWITCH
 from network.lab.ready import wait_until_ready
-from network.lab.topology import LabImages, LabNode, lab_name, lab_nodes, mgmt_network, render
+from network.lab.topology import (
+    LabImages,
+    LabNode,
+    Runtime,
+    day_zero_files,
+    day_zero_path,
+    lab_name,
+    lab_nodes,
+    mgmt_network,
+    render,
+)
 
 # ci/bootstrap-lab.sh builds containerlab here; a shell that did not source the script lacks it on PATH.
 _GO_BIN = Path.home() / "go" / "bin"
@@ -107,19 +118,69 @@ def bootstrap() -> None:
         raise _fail("ci/bootstrap-lab.sh", result)
 
 
+@dataclass(frozen=True)
+class RuntimeChoice:
+    runtime: Runtime
+    fallback_reason: str | None
+    """Why the nodes run as containers rather than machines; None when they run as machines."""
+
+
+def runtime_choice() -> RuntimeChoice:
+    """How this machine can run the lab's nodes: as machines with their own kernel (user-mode Linux) when
+    it has the package, else as containers. FUNDAMENT_LAB_RUNTIME=container chooses containers."""
+    chosen = os.environ.get("FUNDAMENT_LAB_RUNTIME", "")
+    if chosen == Runtime.CONTAINER:
+        return RuntimeChoice(Runtime.CONTAINER, "FUNDAMENT_LAB_RUNTIME=container")
+    missing = uml_missing()
+    return (
+        RuntimeChoice(Runtime.MACHINE, None) if missing is None else RuntimeChoice(Runtime.CONTAINER, missing)
+    )
+
+
+def runtime() -> RuntimeChoice:
+    """`runtime_choice()` for running the lab: never a silent fallback to containers in CI (which always
+    runs the full-fidelity lab) or when FUNDAMENT_LAB_RUNTIME=machine asks for machines."""
+    chosen = os.environ.get("FUNDAMENT_LAB_RUNTIME", "")
+    if chosen not in ("", Runtime.MACHINE, Runtime.CONTAINER):
+        raise LabError(f"FUNDAMENT_LAB_RUNTIME={chosen!r}: use machine or container")
+    choice = runtime_choice()
+    wants_machines = chosen == Runtime.MACHINE or (not chosen and os.environ.get("CI") == "true")
+    if wants_machines and choice.runtime is Runtime.CONTAINER:
+        raise LabError(f"the full-fidelity lab cannot run: {choice.fallback_reason}")
+    return choice
+
+
+def _recipes(choice: Runtime) -> tuple[ImageRecipe, ImageRecipe]:
+    """(switch, host) recipes for the runtime."""
+    if choice is Runtime.MACHINE:
+        return machine_recipe(SWITCH), machine_recipe(HOST)
+    return SWITCH, HOST
+
+
 def images() -> LabImages:
-    """The lab's images, built first when this machine does not have them."""
+    """The lab's images for this machine's runtime, built first when this machine does not have them."""
+    chosen = runtime().runtime
+    switch, host = _recipes(chosen)
     try:
-        return LabImages(switch=ensure_image(SWITCH), host=ensure_image(HOST))
+        return LabImages(switch=ensure_image(switch), host=ensure_image(host), runtime=chosen)
     except ImageBuildError as error:
         raise LabError(f"building the lab images failed: {error}") from error
 
 
 def write_topology(design: Design, output: Path | None = None) -> Path:
-    """Write the topology file (image tags from the recipes; nothing is built) and return its path."""
+    """Write the topology file (image tags from the recipes; nothing is built), and beside it the files
+    it hands to machine nodes; return its path."""
     path = output or topology_file(design)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(design, LabImages(switch=SWITCH.reference, host=HOST.reference)))
+    chosen = runtime().runtime
+    switch, host = _recipes(chosen)
+    if chosen is Runtime.MACHINE:
+        for node, files in day_zero_files(design).items():
+            for file, text in files.items():
+                target = path.parent / day_zero_path(node, file)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
+    path.write_text(render(design, LabImages(switch.reference, host.reference, chosen)))
     return path
 
 
@@ -218,11 +279,19 @@ def _ready_once_cabled(
     return wait_until_ready(nodes, deadline - time.monotonic(), on_ready, stop=stop)
 
 
-def up(design: Design, timeout: float = 180.0) -> UpResult:
-    """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready."""
+# Seconds until every node must answer. Machines boot a kernel each, several times slower than a container
+# starts when the machine is loaded.
+_READY_TIMEOUT = {Runtime.CONTAINER: 180.0, Runtime.MACHINE: 420.0}
+_DEPLOY_ATTEMPTS = 3
+
+
+def up(design: Design, timeout: float | None = None) -> UpResult:
+    """Bootstrap, build images if needed, deploy (unless this topology already runs), wait until ready
+    (`timeout` seconds, by default what the runtime needs)."""
     with lab_lock(design):
         bootstrap()
-        images()
+        built = images()
+        timeout = timeout or _READY_TIMEOUT[built.runtime]
         path = write_topology(design)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         nodes = lab_nodes(design)
@@ -251,17 +320,19 @@ def up(design: Design, timeout: float = 180.0) -> UpResult:
                     stamp.unlink(missing_ok=True)
                     step.note(f"containerlab deploy {path}")
                     # --reconfigure replaces whatever remains of an earlier, different deployment.
-                    result = containerlab("deploy", "--reconfigure", "-t", str(path))
-                    if result.returncode != 0:
-                        # containerlab now and then fails to wire a link on a busy machine ("Link not
-                        # found"); a second deploy replaces the half-built lab. The early checks may have
-                        # seen containers of the failed attempt, so they start over afterwards.
+                    # containerlab now and then fails to wire a link on a busy machine ("Link not found"),
+                    # twice in a row while a Go build ran beside it; a new deploy replaces the half-built
+                    # lab. The early checks may have seen containers of a failed attempt, so they start
+                    # over afterwards.
+                    for attempt in range(1, _DEPLOY_ATTEMPTS + 1):
+                        result = containerlab("deploy", "--reconfigure", "-t", str(path))
+                        if result.returncode == 0:
+                            break
+                        if attempt == _DEPLOY_ATTEMPTS:
+                            raise _fail(f"containerlab deploy ({attempt} attempts)", result)
                         stop.set()
                         checks = None
                         step.note(f"containerlab deploy failed ({_last_line(result)}); deploying again")
-                        result = containerlab("deploy", "--reconfigure", "-t", str(path))
-                    if result.returncode != 0:
-                        raise _fail("containerlab deploy", result)
                     step.note("deployed; waiting for the nodes")
             except BaseException:
                 stop.set()

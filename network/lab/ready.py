@@ -15,6 +15,10 @@ from network.lab.topology import LabNode, NodeKind
 FRR_DAEMONS = ("zebra", "bgpd", "staticd", "bfdd")
 _CHECKS = {
     NodeKind.SWITCH: "vtysh -c 'show daemons' && pgrep -x lldpd >/dev/null",
+    # The rule set is loaded when the forward policy is drop (iptables: the machines' kernel has no ip/inet
+    # nf_tables).
+    NodeKind.FIREWALL: "pgrep -x lldpd >/dev/null && sudo -n iptables-legacy -S FORWARD | grep -qx -- "
+    "'-P FORWARD DROP'",
     NodeKind.HOST: "pgrep -x lldpd >/dev/null",
 }
 
@@ -63,7 +67,8 @@ def run_over_ssh(node: LabNode, command: str, timeout: float = 5.0) -> tuple[int
 def probe(node: LabNode) -> str | None:
     """None when `node` is ready, else why not (one short line)."""
     try:
-        status, output = run_over_ssh(node, _CHECKS[node.kind])
+        # A guest still booting on a loaded machine takes seconds to answer a login.
+        status, output = run_over_ssh(node, _CHECKS[node.kind], timeout=15.0)
     except (OSError, paramiko.SSHException) as error:
         return f"ssh: {error or type(error).__name__}"
     if status != 0:

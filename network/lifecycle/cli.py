@@ -223,9 +223,8 @@ def apply(
     def post_checks(devices: list[str]) -> dict[str, CheckVerdict]:
         from network.verify.runner import post_checks as run_post_checks
 
-        return run_post_checks(
-            design, devices, reach_for(design, target), wait=check_wait, target=target, catalog=checks
-        )
+        with reach_for(design, target) as reach:
+            return run_post_checks(design, devices, reach, wait=check_wait, target=target, catalog=checks)
 
     with (
         apply_lock(design_folder(inventory), target.value),

@@ -5,15 +5,15 @@ import re
 from pydantic import BaseModel
 
 from inventory.model.services import SecretRef
+from network.platforms import PLATFORMS
 
 MASK = "<removed>"
 
-# Lines that carry a secret on the platforms we run: EOS (secret, key, password) and FRR (password).
+# Every platform's secret lines, whichever platform a config came from: a pattern looked up under the wrong
+# platform must not leak a secret into a backup.
+_STARTS = dict.fromkeys(start for spec in PLATFORMS.values() for start in spec.secret_lines)
 _SECRET_LINE = re.compile(
-    r"(?P<keep>^\s*(?:username \S+ .*?(?:secret|password)|enable (?:secret|password)|"
-    r"(?:tacacs|radius)-server .*?key|snmp-server community|password|neighbor \S+ password|"
-    r"ip ospf message-digest-key \d+ md5|ntp authentication-key \d+ \S+)"
-    r"\s+(?:\d\s+|sha512\s+)?)(?P<secret>\S+)",
+    rf"(?P<keep>^\s*(?:{'|'.join(_STARTS)})\s+(?:\d\s+|sha512\s+)?)(?P<secret>\S+)",
     re.IGNORECASE | re.MULTILINE,
 )
 

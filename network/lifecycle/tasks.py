@@ -5,11 +5,12 @@ from typing import Any
 from napalm.base.base import NetworkDriver
 from nornir.core.task import Result, Task
 
+from fundament.errors import FundamentError
 from network.lifecycle.interrupt import Interrupt
 from network.lifecycle.outcome import DeviceOutcome, Status
 
 
-class DeviceError(Exception):
+class DeviceError(FundamentError):
     """A device-level failure, already phrased for the engineer reading the run's output."""
 
 
@@ -28,18 +29,17 @@ def _reason(error: BaseException) -> str:
 
 
 def outcome(task: Task, status: Status, diff: str = "", message: str = "") -> Result:
-    failed = status in (Status.FAILED, Status.REVERTED)
+    """The step's DeviceOutcome as its Nornir result. Nornir's own failed/changed flags stay unset: the
+    stages read the outcome alone, and every stage runs on failed hosts too (a revert must reach them)."""
     return Result(
         host=task.host,
         result=DeviceOutcome(device=task.host.name, status=status, diff=diff, message=message),
-        changed=status in (Status.APPLIED, Status.ROLLED_BACK),
-        diff=diff,
-        failed=failed,
     )
 
 
 def guarded(task: Task, step: Any, stop: Interrupt | None = None, **kwargs: Any) -> Result:
-    """Run a step; any device failure becomes a FAILED outcome with its reason instead of a traceback.
+    """Run a step; any device failure becomes a FAILED outcome with its reason instead of a traceback
+    (a FundamentError is already phrased for the reader: its message stands as it is).
 
     A device whose turn comes after `stop` was asked for is not started: nothing is changed on it.
     """
@@ -47,7 +47,7 @@ def guarded(task: Task, step: Any, stop: Interrupt | None = None, **kwargs: Any)
         return outcome(task, Status.FAILED, message=f"not changed: {stop.signal} arrived before its turn")
     try:
         result: Result = step(task, **kwargs)
-    except DeviceError as error:
+    except FundamentError as error:
         return outcome(task, Status.FAILED, message=str(error))
     except Exception as error:
         return outcome(task, Status.FAILED, message=_reason(error))
@@ -74,9 +74,7 @@ def commit_candidate(task: Task, configs: dict[str, str], revert_in: int) -> Res
         device.discard_config()
         return outcome(task, Status.UNCHANGED)
     device.commit_config(revert_in=revert_in)
-    return outcome(
-        task, Status.PENDING, diff=diff, message=f"committed; reverts in {revert_in} s unless confirmed"
-    )
+    return outcome(task, Status.PENDING, diff=diff)
 
 
 def confirm(task: Task, diffs: dict[str, str], reasons: dict[str, str]) -> Result:

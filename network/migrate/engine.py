@@ -21,7 +21,7 @@ from network.lifecycle.secret_values import hider
 from network.migrate.state import features, read_record
 from network.migrate.steps import State, Step
 from network.render import fill_secrets
-from network.targets import Target, nornir_for, platform_for, reach_for
+from network.targets import Target, closing, nornir_for, platform_for, reach_for
 from network.verify.check import Check
 from network.verify.generate import generate
 from network.verify.runner import post_checks, select
@@ -63,11 +63,8 @@ class Migrator:
         A device with a commit waiting for confirmation has no settled record: the commit may yet be
         reverted by its timer. It is returned among the failures, with status PENDING, not as applied.
         """
-        nr = self.nornir(devices)
-        try:
+        with closing(self.nornir(devices)) as nr:
             results = nr.run(task=tasks.guarded, step=tasks.settled_config, name="read state")
-        finally:
-            nr.close_connections(on_failed=True)
         state: dict[str, tuple[str, ...]] = {}
         failures = []
         for name, multi in results.items():
@@ -79,19 +76,29 @@ class Migrator:
         return state, failures
 
     def checks_for(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> list[Check[Any]]:
-        """The catalog's checks about `devices` for the design as far as `state` has rolled it out
-        (a session is not expected up while one end lacks its underlay)."""
+        """The catalog's checks about `devices` with any of `tags`, for the design as far as `state` has
+        rolled it out (a session is not expected up while one end lacks its underlay).
+
+        A device about which no check has those tags (a spine whose only change in a zones migration is the
+        record line) is judged by every check about it instead: it was committed, so it is confirmed only
+        on what proves it still does its job, never on zero checks.
+        """
         live = {
             device.name: features(state.get(device.name, ()), self.by_id) for device in self.design.devices
         }
-        return select(generate(self.design, self.target, live), tags=tags, devices=devices)
+        catalog = generate(self.design, self.target, live)
+        tagged = select(catalog, tags=tags, devices=devices)
+        uncovered = [device for device in devices if not any(device in check.devices for check in tagged)]
+        if not uncovered:
+            return tagged
+        return tagged + [check for check in select(catalog, devices=uncovered) if check not in tagged]
 
     def judge(self, state: State, devices: Sequence[str], tags: Sequence[str]) -> dict[str, CheckVerdict]:
         checks = self.checks_for(state, devices, tags)
-        reach = reach_for(self.design, self.target)
-        return post_checks(
-            self.design, list(devices), reach, wait=self.check_wait, target=self.target, catalog=checks
-        )
+        with reach_for(self.design, self.target) as reach:
+            return post_checks(
+                self.design, list(devices), reach, wait=self.check_wait, target=self.target, catalog=checks
+            )
 
 
 class StepStatus(StrEnum):
@@ -206,13 +213,10 @@ def _carry_out(
 
     # A canary proves the wave as a whole: if one canary device fails, every canary device goes back.
     policy = FailurePolicy.ROLLBACK_ALL if step.canary else FailurePolicy.CONTINUE
-    nr = migrator.nornir(step.devices)
-    try:
+    with closing(migrator.nornir(step.devices)) as nr:
         outcomes = stages.apply(
             nr, configs, checks, migrator.revert_in, policy, interrupt, migrator.check_wait
         )
-    finally:
-        nr.close_connections(on_failed=True)
     if interrupt.stopped:
         return StepResult(
             step=step.title,

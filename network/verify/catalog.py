@@ -61,6 +61,21 @@ def parse(raw: Any, origin: str = "catalog") -> list[Check[Any]]:
     return checks
 
 
+def reference() -> list[dict[str, Any]]:
+    """What a catalog entry may name, from the registry: per check its name, what it checks, its fixed tags,
+    the kinds of request it asks the network, and the JSON schema of its inputs."""
+    return [
+        {
+            "check": name,
+            "description": check.description,
+            "tags": list(check.tags),
+            "needs": list(check.needs),
+            "inputs": check.Input.model_json_schema(),
+        }
+        for name, check in REGISTRY.items()
+    ]
+
+
 def _first_error(error: ValidationError) -> str:
     return "; ".join(
         f"{'.'.join(str(part) for part in problem['loc']) or 'top level'}: {problem['msg']}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.table import Table
 
 from fundament.cli.design import design_for
 from fundament.cli.errors import fail
@@ -141,3 +142,19 @@ def write_catalog(
     else:
         output.write_text(text, encoding="utf-8")
         err.print(f"wrote {text.count('- check:')} checks to {output}")
+
+
+@app.command("checks")
+def list_checks(as_json: JsonOption = False) -> None:
+    """Every check a catalog may name: what it checks, its tags and what it asks the network (--json: with
+    the JSON schema of its inputs)."""
+    checks = catalogs.reference()
+    if as_json:
+        emit_json(checks)
+        return
+    table = Table("check", "tags", "asks", "checks that", box=None)
+    for check in checks:
+        table.add_row(
+            check["check"], ", ".join(check["tags"]), ", ".join(check["needs"]), check["description"]
+        )
+    out.print(table)

@@ -9,13 +9,20 @@ data, which is what makes the checks testable on recorded device output.
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 T = TypeVar("T")
 
-GetterName = Literal["get_lldp_neighbors", "get_bgp_neighbors", "get_interfaces", "get_config"]
+GetterName = Literal[
+    "get_lldp_neighbors", "get_bgp_neighbors", "get_interfaces", "get_config", "get_vlans", "get_route_to"
+]
+Need = Literal[
+    GetterName, "cli", "ping", "endpoint-ping", "endpoint-probe", "endpoint-neighbor", "tcp", "login"
+]
+"""A kind of request, as a check class declares what it asks the network (`Check.needs`)."""
+NEEDS: frozenset[str] = frozenset(get_args(Need))
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,28 @@ class Getter(OnDevice):
     getter: GetterName
 
     @property
+    def kind(self) -> Need:
+        return self.getter
+
+    @property
     def key(self) -> str:
         return f"{self.device} {self.getter}"
+
+
+@dataclass(frozen=True)
+class Cli(OnDevice):
+    """A command on the device's own CLI (NAPALM `cli`), for state no NAPALM getter models; the answer is
+    its text."""
+
+    command: str
+
+    @property
+    def kind(self) -> Need:
+        return "cli"
+
+    @property
+    def key(self) -> str:
+        return f"{self.device} cli {self.command}"
 
 
 @dataclass(frozen=True)
@@ -46,6 +73,10 @@ class Ping(OnDevice):
 
     destination: str
     source: str
+
+    @property
+    def kind(self) -> Need:
+        return "ping"
 
     @property
     def key(self) -> str:
@@ -62,6 +93,10 @@ class EndpointPing:
     @property
     def target(self) -> str:
         return f"endpoint {self.endpoint}"
+
+    @property
+    def kind(self) -> Need:
+        return "endpoint-ping"
 
     @property
     def key(self) -> str:
@@ -83,6 +118,10 @@ class EndpointProbe:
         return f"endpoint {self.endpoint}"
 
     @property
+    def kind(self) -> Need:
+        return "endpoint-probe"
+
+    @property
     def key(self) -> str:
         return f"{self.endpoint} endpoint-{self.protocol} {self.destination}:{self.port}"
 
@@ -99,6 +138,10 @@ class EndpointNeighbor:
         return f"endpoint {self.endpoint}"
 
     @property
+    def kind(self) -> Need:
+        return "endpoint-neighbor"
+
+    @property
     def key(self) -> str:
         return f"{self.endpoint} endpoint-neighbor {self.address}"
 
@@ -113,6 +156,10 @@ class TcpPort:
     @property
     def target(self) -> str:
         return f"probe {self.device}:{self.port}"
+
+    @property
+    def kind(self) -> Need:
+        return "tcp"
 
     @property
     def key(self) -> str:
@@ -133,6 +180,10 @@ class Login:
         return self.key
 
     @property
+    def kind(self) -> Need:
+        return "login"
+
+    @property
     def key(self) -> str:
         # The key lands in recordings and reports: name the account and a digest, never the password.
         digest = hashlib.sha256(self.password.encode()).hexdigest()[:8]
@@ -141,7 +192,7 @@ class Login:
 
 EndpointRequest = EndpointPing | EndpointProbe | EndpointNeighbor
 """Requests run on an endpoint, all over one SSH login to it."""
-Request = Getter | Ping | EndpointPing | EndpointProbe | EndpointNeighbor | TcpPort | Login
+Request = Getter | Cli | Ping | EndpointPing | EndpointProbe | EndpointNeighbor | TcpPort | Login
 
 
 @dataclass(frozen=True)
@@ -243,6 +294,16 @@ class Interface(View):
     mac_address: str = ""
 
 
+class Vlan(View):
+    interfaces: list[str]
+
+
+class Route(View):
+    protocol: str
+    current_active: bool
+    routing_table: str
+
+
 class PingSuccess(View):
     probes_sent: int
     packet_loss: int
@@ -262,6 +323,9 @@ BGP = TypeAdapter(dict[str, BgpVrf])
 INTERFACES = TypeAdapter(dict[str, Interface])
 PING = TypeAdapter(PingResult)
 CONFIG = TypeAdapter(Config)
+VLANS = TypeAdapter(dict[int, Vlan])
+ROUTES = TypeAdapter(dict[str, list[Route]])
 LOSS = TypeAdapter(int)
 FLAG = TypeAdapter(bool)
 MAC = TypeAdapter(str)
+TEXT = TypeAdapter(str)

@@ -13,10 +13,10 @@ from typing import Any, Protocol
 
 import paramiko
 from nornir.core import Nornir
-from nornir.core.plugins.connections import ConnectionPluginRegister
 
 from network.lab.ready import open_ssh
 from network.verify.observe import (
+    Cli,
     EndpointNeighbor,
     EndpointPing,
     EndpointProbe,
@@ -31,7 +31,12 @@ from network.verify.observe import (
 )
 
 TIMEOUT = 5.0
+# Logging in and running a command: the lab's user-mode Linux guests on a loaded machine take tens of
+# seconds for an SSH handshake. A slow answer is an answer; only a refusal or silence past this is not.
+SESSION_TIMEOUT = 60.0
+CHANNELS_PER_LOGIN = 8
 _LOSS = re.compile(r"(\d+(?:\.\d+)?)% packet loss")
+_NO_ROUTE = "Network is unreachable"
 
 
 class Reach(Protocol):
@@ -49,13 +54,15 @@ class Connections(Protocol):
     def address(self, device: str) -> str:
         """The device's management address."""
 
+    def close(self) -> None:
+        """Close every driver session opened."""
+
 
 class NornirConnections:
     """Drivers from Nornir's connection plugin (nornir_napalm): opened once, kept by the host."""
 
     def __init__(self, nr: Nornir) -> None:
-        # A Nornir built without InitNornir has no connection plugins yet; registering twice is harmless.
-        ConnectionPluginRegister.auto_register()
+        """`nr` from network.targets, which registers the connection plugins."""
         self._nr = nr
 
     def driver(self, device: str) -> Any:
@@ -70,6 +77,9 @@ class NornirConnections:
     def address(self, device: str) -> str:
         return str(self._nr.inventory.hosts[device].hostname)
 
+    def close(self) -> None:
+        self._nr.close_connections(on_failed=True)
+
 
 class LiveReach:
     """The real network. `endpoints` maps test host names to their management addresses (lab only)."""
@@ -77,6 +87,13 @@ class LiveReach:
     def __init__(self, connections: Connections, endpoints: Mapping[str, str] | None = None) -> None:
         self._connections = connections
         self._endpoints = dict(endpoints or {})
+
+    def __enter__(self) -> "LiveReach":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """The driver sessions the checks opened are closed, whatever happened."""
+        self._connections.close()
 
     def serves(self, request: Request) -> bool:
         if isinstance(request, EndpointPing | EndpointProbe | EndpointNeighbor):
@@ -95,6 +112,8 @@ class LiveReach:
             match request:
                 case Getter(device, getter):
                     return getattr(self._connections.driver(device), getter)()
+                case Cli(device, command):
+                    return self._connections.driver(device).cli([command])[command]
                 case Ping(device, destination, source):
                     driver = self._connections.driver(device)
                     return driver.ping(destination, source=source, count=1, timeout=1)
@@ -113,13 +132,18 @@ class LiveReach:
             return [Failure(f"no management address known for endpoint {endpoint}")] * len(requests)
         try:
             # Endpoints are the lab's test hosts: they take the lab login.
-            client = open_ssh(address, TIMEOUT)
+            client = open_ssh(address, SESSION_TIMEOUT)
         except (OSError, paramiko.SSHException) as error:
             return [Failure(f"cannot log in to endpoint {endpoint} ({address}): {error}")] * len(requests)
         try:
-            # All at once, one channel each: an unreachable target costs its timeout only once.
-            started = [_start(client, request) for request in requests]
-            return [_read(request, stdout) for request, stdout in zip(requests, started, strict=True)]
+            # Together, one channel each: an unreachable target costs its timeout once per batch. A batch
+            # stays under sshd's MaxSessions (10 by default), past which it refuses channels.
+            answers: list[Any] = []
+            for first in range(0, len(requests), CHANNELS_PER_LOGIN):
+                batch = requests[first : first + CHANNELS_PER_LOGIN]
+                started = [_start(client, request) for request in batch]
+                answers += [_read(request, stdout) for request, stdout in zip(batch, started, strict=True)]
+            return answers
         finally:
             client.close()
 
@@ -129,7 +153,7 @@ def _command(request: EndpointRequest) -> str:
     /dev/tcp and /dev/udp (a test host needs no netcat)."""
     match request:
         case EndpointPing(_, destination):
-            return f"ping -n -c 2 -i 0.2 -W 1 {shlex.quote(destination)}"
+            return f"ping -n -c 2 -i 0.2 -W 1 {shlex.quote(destination)} 2>&1"
         case EndpointProbe(_, destination, protocol, port):
             socket_path = f"/dev/{protocol}/{destination}/{port}"
             # A TCP service is open when it accepts; a UDP one when it answers (the lab's hosts echo). A
@@ -149,7 +173,7 @@ _LLADDR = re.compile(r"\blladdr ([0-9a-f:]{17})\b")
 
 def _start(client: paramiko.SSHClient, request: EndpointRequest) -> paramiko.ChannelFile | Failure:
     try:
-        return client.exec_command(_command(request), timeout=TIMEOUT)[1]
+        return client.exec_command(_command(request), timeout=SESSION_TIMEOUT)[1]
     except (OSError, paramiko.SSHException) as error:
         return Failure(f"{request.key} failed: {error}")
 
@@ -170,6 +194,9 @@ def _read(request: EndpointRequest, stdout: paramiko.ChannelFile | Failure) -> A
             return found.group(1) if found else ""
     found = _LOSS.search(text)
     if found is None:
+        if _NO_ROUTE in text:
+            # No route from the endpoint (its link is down, say): nothing was sent, and nothing arrives.
+            return 100
         return Failure(f"ping on {request.endpoint} gave no loss figure: {text.strip()[-200:]}")
     return round(float(found.group(1)))
 
@@ -185,7 +212,7 @@ def _tcp_open(address: str, port: int) -> bool:
 def _login_accepted(address: str, username: str, password: str) -> bool:
     transport = paramiko.Transport((address, 22))
     try:
-        transport.start_client(timeout=TIMEOUT)
+        transport.start_client(timeout=SESSION_TIMEOUT)
         transport.auth_password(username, password)
         return bool(transport.is_authenticated())
     except (paramiko.AuthenticationException, paramiko.BadAuthenticationType):

@@ -16,9 +16,10 @@ failed target in the check of every device of its own site. What the plan leaves
 missing between two sites that are neither neighbours in the ring nor the hub while both reach the
 hub; the bgp-session checks bound the prefixes each session carries, which such a filter would change.
 
-Devices sharing an ASN (RFC 7938 spines, campus cores) drop each other's routes, as eBGP does when the
-AS path holds the receiver's own ASN: they are listed as not expected, and a site's stand-in for the
-ring and the hub is its first device in another AS.
+In an eBGP underlay, devices sharing an ASN (RFC 7938 spines, campus cores) drop each other's routes, as
+eBGP does when the AS path holds the receiver's own ASN: unless they are linked (an iBGP session between
+them) they are listed as not expected, and a site's stand-in for the ring and the hub is its first device
+in another AS. An iBGP or OSPF underlay is one routing domain: every loopback is expected.
 """
 
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from inventory.model import Design, Device
+from inventory.model.network import UnderlayProtocol
 
 STRATEGY = (
     "Loopback reachability: each device pings every device of its own site, one device of the next site "
@@ -44,24 +46,32 @@ class LoopbackPlan:
 
 def loopback_plans(design: Design, underlay: set[str]) -> Iterator[LoopbackPlan]:
     """A plan for every device in `underlay` (the devices running it), in design order."""
+    ebgp = design.routing.underlay.protocol is UnderlayProtocol.EBGP
     by_site: dict[str, list[Device]] = {}
+    loopbacks: dict[str, IPv4Address] = {}
     for device in design.devices:
-        if device.name in underlay:
+        if device.name in underlay and device.loopback is not None:
             by_site.setdefault(device.site, []).append(device)
+            loopbacks[device.name] = device.loopback
     sites = [site.name for site in design.sites if site.name in by_site]
     following = {site: sites[(index + 1) % len(sites)] for index, site in enumerate(sites)}
     for device in design.devices:
-        if device.name not in underlay:
+        if device.name not in loopbacks:
             continue
+        linked = {remote.device for _, remote, _ in design.links_of(device.name)}
+        dropped = {other.name for other in by_site[device.site] if ebgp and other.asn == device.asn}
         chosen = {other.name: other for other in by_site[device.site] if other.name != device.name}
         for site in (following[device.site], sites[0]):
-            stand_in = next((o for o in by_site[site] if o.asn != device.asn and o.name != device.name), None)
+            stand_in = next(
+                (o for o in by_site[site] if not (ebgp and o.asn == device.asn) and o.name != device.name),
+                None,
+            )
             if stand_in is not None:
                 chosen.setdefault(stand_in.name, stand_in)
         same_as = {
             name: f"same AS {other.asn}, eBGP drops its routes"
             for name, other in chosen.items()
-            if other.asn == device.asn
+            if name in dropped and name not in linked
         }
-        targets = {name: other.loopback for name, other in chosen.items() if name not in same_as}
+        targets = {name: loopbacks[name] for name in chosen if name not in same_as}
         yield LoopbackPlan(device, targets, same_as)

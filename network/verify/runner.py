@@ -164,23 +164,22 @@ def post_checks(
     """The apply stage's verdict per changed device: every check touching it (both ends of its links and
     sessions included) passed, waiting up to `wait` seconds for the network to converge.
 
-    Checks whose requests `reach` cannot serve (endpoints without known addresses) are left out.
+    A device is never passed on less than its checks: a check `reach` cannot serve (an endpoint without a
+    known address, say) fails the devices it touches, and so does having no check at all.
     """
-    chosen = [
-        check
-        for check in select(catalog if catalog is not None else generate(design, target), devices=devices)
-        if all(reach.serves(request) for request in check.requests())
-    ]
-    finished = run(chosen, reach, wait=wait)
+    chosen = select(catalog if catalog is not None else generate(design, target), devices=devices)
+    unserved = [check for check in chosen if not all(reach.serves(r) for r in check.requests())]
+    finished = run([check for check in chosen if check not in unserved], reach, wait=wait)
     verdicts = {}
     for device in devices:
         mine = [result for result in finished.results if device in result.devices]
-        bad = [result for result in mine if result.status in RETRIED]
+        cannot = [f"{check.title}: cannot be run here" for check in unserved if device in check.devices]
+        bad = [f"{result.title}: {result.message}" for result in mine if result.status in RETRIED] + cannot
         if bad:
-            summary = f"{len(bad)} of {len(mine)} checks failed: " + "; ".join(
-                f"{result.title}: {result.message}" for result in bad
-            )
+            summary = f"{len(bad)} of {len(mine) + len(cannot)} checks failed: " + "; ".join(bad)
+        elif not mine:
+            summary = "no post-check covers this device: it is not confirmed on zero checks"
         else:
             summary = f"all {len(mine)} checks passed"
-        verdicts[device] = CheckVerdict(device=device, passed=not bad, summary=summary)
+        verdicts[device] = CheckVerdict(device=device, passed=bool(mine) and not bad, summary=summary)
     return verdicts

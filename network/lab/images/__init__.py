@@ -6,7 +6,10 @@ from fundament.machines.images import ImageFile, ImageRecipe
 
 _HERE = Path(__file__).resolve().parent
 
-_COMMON_PACKAGES = ["iproute2", "iputils-ping", "openssh-server", "python3", "lldpd", "sudo"]
+# ifupdown2 everywhere: nodes take their day-0 interfaces file at boot when they run as machines.
+_COMMON_PACKAGES = [
+    *("iproute2", "iputils-ping", "openssh-server", "python3", "lldpd", "sudo", "ifupdown2", "procps"),
+]
 _COMMON_FILES = {
     "/usr/local/sbin/fundament-entrypoint": ImageFile(source=_HERE / "entrypoint.sh", mode=0o755),
     "/etc/ssh/sshd_config.d/fundament-lab.conf": ImageFile(source=_HERE / "sshd.conf"),
@@ -18,7 +21,7 @@ _ENTRYPOINT = ["/usr/local/sbin/fundament-entrypoint"]
 
 SWITCH = ImageRecipe(
     name="fundament/lab-switch",
-    packages=[*_COMMON_PACKAGES, "frr", "frr-pythontools", "ifupdown2", "bridge-utils"],
+    packages=[*_COMMON_PACKAGES, "frr", "frr-pythontools", "bridge-utils"],
     files={
         **_COMMON_FILES,
         "/etc/network/interfaces": ImageFile(source=_HERE / "interfaces"),
@@ -31,10 +34,14 @@ SWITCH = ImageRecipe(
     entrypoint=_ENTRYPOINT,
 )
 
+# Test hosts, and the firewall between zones (iptables: the machines' kernel has no nf_tables ip/inet).
 HOST = ImageRecipe(
     name="fundament/lab-host",
-    packages=_COMMON_PACKAGES,
-    files=_COMMON_FILES,
+    packages=[*_COMMON_PACKAGES, "iptables"],
+    files={
+        **_COMMON_FILES,
+        "/usr/local/sbin/fundament-services": ImageFile(source=_HERE / "services.py", mode=0o755),
+    },
     setup=_COMMON_SETUP,
     entrypoint=_ENTRYPOINT,
 )

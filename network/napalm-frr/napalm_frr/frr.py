@@ -48,6 +48,9 @@ ADDRESSES = "ip -j addr show"
 BGP_SUMMARY = "vtysh -c 'show bgp vrf all summary json'"
 BGP_NEIGHBORS = "vtysh -c 'show bgp vrf all neighbors json'"
 LLDP = "lldpcli -f json0 show neighbors details"
+VLANS = "bridge -j vlan show"
+BRIDGES = "ip -j link show type bridge"
+ROUTES = "vtysh -c 'show ip route vrf all json'"
 RUNNING_FRR = "vtysh -c 'show running-config'"
 INTERFACES_FILE = f"cat {cfg.INTERFACES_PATH}"
 STARTUP_FRR = f"cat {cfg.FRR_PATH}"
@@ -323,6 +326,23 @@ class FRRDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type info
     def get_lldp_neighbors_detail(self, interface: str = "") -> models.LLDPNeighborsDetailDict:
         found = parsers.lldp_neighbors_detail(self._out(LLDP, root=True))
         return {name: found[name] for name in found if not interface or name == interface}
+
+    def get_vlans(self) -> dict[int, models.VlanDict]:
+        # Root: bridge(8) lives in /sbin, which is on the login user's path only through sudo.
+        return parsers.vlans(self._out(VLANS, root=True), self._out(BRIDGES))
+
+    def get_route_to(
+        self, destination: str = "", protocol: str = "", longer: bool = False
+    ) -> dict[str, list[models.RouteDict]]:
+        """Routes of every VRF (`routing_table`); `destination` "" means all, as a prefix it selects that
+        prefix, or with `longer` every prefix inside it."""
+        return parsers.routes(self._out(ROUTES, root=True), destination, protocol, longer)
+
+    def cli(self, commands: list[str], encoding: str = "text") -> dict[str, str]:
+        """vtysh commands (FRR's CLI), each run on its own; the answer is its text output."""
+        if encoding != "text":
+            raise NotImplementedError(f"encoding {encoding!r}: vtysh answers in text (ask it for json)")
+        return {command: self._out(f"vtysh -c {shlex.quote(command)}", root=True) for command in commands}
 
     def get_config(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from typing import Any
@@ -191,6 +192,76 @@ def lldp_neighbors(lldp_json0: str) -> dict[str, list[models.LLDPNeighborDict]]:
 _REPLY = re.compile(r"^\d+ bytes from ([^\s:]+).*?time=([\d.]+) ms", re.M)
 _TOTALS = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
 _RTT = re.compile(r"= ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms")
+
+
+def vlans(bridge_vlans_json: str, bridges_json: str) -> dict[int, models.VlanDict]:
+    """From `bridge -j vlan show` and `ip -j link show type bridge`: each VLAN with the ports that carry it
+    (tagged or not); a bridge's entry for itself is not a port. Linux VLANs have no names: each is vlanN."""
+    # Where the kernel has no bridge at all (a switch at day 0), iproute2 6.1 answers `[{},{},...]`: an empty
+    # object per link.
+    bridges = {link["ifname"] for link in _json(bridges_json) if "ifname" in link}
+    ports: dict[int, set[str]] = {}
+    for port in _json(bridge_vlans_json):
+        for entry in port.get("vlans", []):
+            first = int(entry["vlan"])
+            for vid in range(first, int(entry.get("vlanEnd", first)) + 1):
+                members = ports.setdefault(vid, set())
+                if port["ifname"] not in bridges:
+                    members.add(port["ifname"])
+    return {vid: {"name": f"vlan{vid}", "interfaces": sorted(ports[vid])} for vid in sorted(ports)}
+
+
+def _json_objects(text: str) -> list[Any]:
+    """Every top-level JSON value in `text`: vtysh prints one object per VRF for `vrf all`."""
+    decoder, values, position = json.JSONDecoder(), [], 0
+    while remaining := text[position:].lstrip():
+        value, length = decoder.raw_decode(remaining)
+        values.append(value)
+        position = len(text) - len(remaining) + length
+    return values
+
+
+def routes(
+    vrf_routes_json: str, destination: str = "", protocol: str = "", longer: bool = False
+) -> dict[str, list[models.RouteDict]]:
+    """IPv4, from `show ip route vrf all json` (one prefix -> routes object per VRF): one entry per next
+    hop, as NAPALM reports them, `routing_table` naming the VRF ("default" for the global table)."""
+    wanted = ipaddress.IPv4Network(destination, strict=False) if destination else None
+    result: dict[str, list[models.RouteDict]] = {}
+    for table in _json_objects(vrf_routes_json):
+        for prefix, candidates in table.items():
+            network = ipaddress.IPv4Network(prefix, strict=False)
+            if wanted is not None and not (network == wanted or (longer and network.subnet_of(wanted))):
+                continue
+            for route in candidates:
+                if protocol and route.get("protocol") != protocol:
+                    continue
+                for hop in route.get("nexthops") or [{}]:
+                    result.setdefault(prefix, []).append(
+                        {
+                            "protocol": str(route.get("protocol", "")),
+                            "current_active": bool(route.get("selected", False)),
+                            "last_active": bool(route.get("selected", False)),
+                            "age": _uptime_seconds(str(route.get("uptime", ""))),
+                            "next_hop": str(hop.get("ip", "")),
+                            "outgoing_interface": str(hop.get("interfaceName", "")),
+                            "selected_next_hop": bool(hop.get("active", False) and hop.get("fib", False)),
+                            "preference": int(route.get("distance", 0)),
+                            "inactive_reason": "" if route.get("selected") else "not selected",
+                            "routing_table": str(route.get("vrfName", "default")),
+                            "protocol_attributes": {},
+                        }
+                    )
+    return result
+
+
+def _uptime_seconds(uptime: str) -> int:
+    """FRR's route uptime: "01:02:03" under a day, "1d02h03m" or "2w1d03h" beyond."""
+    if match := re.fullmatch(r"(\d+):(\d+):(\d+)", uptime):
+        hours, minutes, seconds = (int(part) for part in match.groups())
+        return hours * 3600 + minutes * 60 + seconds
+    units = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+    return sum(int(amount) * units[unit] for amount, unit in re.findall(r"(\d+)([wdhms])", uptime))
 
 
 def ping(output: str) -> models.PingResultDict:

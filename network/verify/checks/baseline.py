@@ -1,12 +1,15 @@
 """Baseline controls on every switch, each tagged with its BIO control (BIO 2020, ISO 27002 numbering)."""
 
 import re
+from collections.abc import Iterator
+from typing import Self
 
 from pydantic import Field
 
+from inventory.model.migration import Feature
 from inventory.types import Model
 from network.platforms import Service
-from network.verify.check import DeviceCheck, DeviceInput, Verdict, failed, passed
+from network.verify.check import DeviceCheck, DeviceInput, Scope, Verdict, failed, passed
 from network.verify.observe import CONFIG, FLAG, Getter, Login, Observations, Request, TcpPort
 
 WELL_KNOWN_PORTS = {22: "ssh", 23: "telnet", 80: "http", 443: "https", 830: "netconf"}
@@ -28,6 +31,13 @@ class SshOnly(DeviceCheck[ManagementInput]):
     description = "The management address accepts SSH and nothing of telnet or plain HTTP."
     Input = ManagementInput
     tags = ("baseline", "bio:13.1.1", "bio:9.4.2")
+    needs = ("tcp",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        for device in scope.design.devices:
+            if scope.live(device.name, Feature.BASELINE):
+                yield cls(ManagementInput(device=device.name))
 
     @property
     def title(self) -> str:
@@ -78,6 +88,13 @@ class NoDefaultCredentials(DeviceCheck[CredentialsInput]):
     description = "SSH refuses every well-known default username and password."
     Input = CredentialsInput
     tags = ("baseline", "bio:9.4.3", "bio:9.2.4")
+    needs = ("login",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        """Every device, hardened or not: a default login is never acceptable."""
+        for device in scope.design.devices:
+            yield cls(CredentialsInput(device=device.name))
 
     @property
     def title(self) -> str:
@@ -119,6 +136,31 @@ class ServiceConfigured(DeviceCheck[ServiceInput]):
     description = "The running config names the designed NTP, DNS or syslog servers."
     Input = ServiceInput
     tags = ("baseline",)
+    needs = ("get_config",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        management = scope.design.management
+        servers: dict[Service, list[str]] = {
+            "ntp": [str(address) for address in management.ntp],
+            "dns": [str(address) for address in management.dns],
+            "syslog": [str(server.host) for server in management.syslog],
+        }
+        for device in scope.design.devices:
+            if not scope.live(device.name, Feature.BASELINE):
+                continue
+            for service, pattern in scope.platform(device.name).service_lines.items():
+                expected = [pattern.format(address=re.escape(address)) for address in servers[service]]
+                yield cls(ServiceInput(device=device.name, service=service, lines=expected))
+
+    @classmethod
+    def notes(cls, scope: Scope) -> list[str]:
+        lines = []
+        for spec in scope.platforms:
+            if not spec.service_lines:
+                lines.append(f"{spec.name}: no NTP/DNS/syslog checks, its configuration does not carry them:")
+                lines += [f"  - {reason}" for reason in spec.not_rendered]
+        return lines
 
     @property
     def all_tags(self) -> tuple[str, ...]:

@@ -1,12 +1,14 @@
 """The cabling plan: LLDP neighbors on both ends of every link, and the designed ports up."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Self
 
 from pydantic import Field
 
+from inventory.model import Design
 from inventory.types import Model, Name
-from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed, warned
+from network.verify.check import Check, DeviceCheck, DeviceInput, Scope, Verdict, failed, passed, warned
 from network.verify.observe import INTERFACES, LLDP, Getter, Interface, Observations, Request
 
 
@@ -16,6 +18,21 @@ class Port(Model):
 
     def __str__(self) -> str:
         return f"{self.device}:{self.interface}"
+
+
+def port(scope: Scope, device: str, interface: str) -> Port:
+    """A design interface (`ethN`) of a device, by the name its platform on the scope's target gives it."""
+    return Port(device=device, interface=scope.platform(device).interface_name(interface))
+
+
+def _firewall_ports(design: Design, device: str) -> Iterator[tuple[str, str]]:
+    """(interface, purpose) of the device's ports cabled to the design's firewall."""
+    firewall = design.security.firewall
+    if firewall is None:
+        return
+    for uplink in firewall.uplinks:
+        if uplink.attach.device == device:
+            yield uplink.attach.interface, f"{firewall.name}:{uplink.interface} (firewall uplink)"
 
 
 def short_name(hostname: str) -> str:
@@ -33,6 +50,14 @@ class LldpNeighbors(Check[LinkInput]):
     description = "Each end of a link sees the other end as LLDP neighbor (anyone else there: a warning)."
     Input = LinkInput
     tags = ("cabling",)
+    needs = ("get_lldp_neighbors",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        for link in scope.design.links:
+            a = port(scope, link.a.device, link.a.interface)
+            b = port(scope, link.b.device, link.b.interface)
+            yield cls(LinkInput(a=a, b=b), [link.kind.value])
 
     @property
     def title(self) -> str:
@@ -92,6 +117,26 @@ class InterfacesUp(DeviceCheck[InterfacesInput]):
     description = "Every designed port is enabled and up; no other front port is up."
     Input = InterfacesInput
     tags = ("cabling",)
+    needs = ("get_interfaces",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        design = scope.design
+        for device in design.devices:
+            up: dict[str, str] = {}
+            for local, remote, _ in design.links_of(device.name):
+                own = port(scope, device.name, local.interface)
+                up[own.interface] = str(port(scope, remote.device, remote.interface))
+            for access in device.access_ports:
+                own = port(scope, device.name, access.interface)
+                up[own.interface] = f"segment {access.segment}" + (
+                    f" ({access.description})" if access.description else ""
+                )
+            for interface, purpose in _firewall_ports(design, device.name):
+                up[port(scope, device.name, interface).interface] = purpose
+            prefix, _, suffix = scope.platform(device.name).interface.partition("{number}")
+            front_ports = f"^{re.escape(prefix)}[1-9][0-9]*{re.escape(suffix)}$"
+            yield cls(InterfacesInput(device=device.name, up=up, port_pattern=front_ports))
 
     @property
     def title(self) -> str:

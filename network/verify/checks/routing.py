@@ -1,12 +1,27 @@
 """The underlay: every designed BGP session up with the right ASNs on both ends, loopbacks reachable."""
 
+from collections.abc import Iterator
 from ipaddress import IPv4Address
+from typing import Self
 
 from pydantic import Field
 
+from inventory.model.migration import Feature
 from inventory.types import Asn, Model, Name
-from network.verify.check import Check, DeviceCheck, DeviceInput, Verdict, failed, passed, warned
+from network.verify.check import Check, DeviceCheck, DeviceInput, Scope, Verdict, failed, passed, warned
+from network.verify.checks.cabling import port
 from network.verify.observe import BGP, PING, BgpPeer, Getter, Observations, Ping, Request
+from network.verify.reachability import STRATEGY, loopback_plans
+
+
+def underlay(scope: Scope) -> set[str]:
+    """The routing devices running the underlay (layer-2 switches have none)."""
+    routing = scope.design.routing
+    return {
+        device.name
+        for device in scope.design.devices
+        if routing.routes(device.role) and scope.live(device.name, Feature.UNDERLAY)
+    }
 
 
 class BgpEnd(Model):
@@ -52,6 +67,34 @@ class BgpSession(Check[BgpInput]):
     )
     Input = BgpInput
     tags = ("routing", "bgp")
+    needs = ("get_bgp_neighbors",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        design = scope.design
+        routing, devices = design.routing, design.device_by_name
+        running = underlay(scope)
+        # Without the overlay the devices routing segments announce their gateways' subnets too.
+        gateways = 0 if routing.overlay else len(design.segments)
+        for link in design.links:
+            a_as, b_as = (routing.asn_of(devices[end.device]) for end in link.ends)
+            # Only a BGP underlay's routing devices have an AS: no session on OSPF links or trunks.
+            if a_as is None or b_as is None or not {link.a.device, link.b.device} <= running:
+                continue
+            ends = []
+            for local, remote, asn in ((link.a, link.b, a_as), (link.b, link.a, b_as)):
+                if link.numbered and remote.ipv4 is not None:
+                    peer = str(remote.ipv4.ip)
+                else:
+                    peer = port(scope, local.device, local.interface).interface
+                ends.append(BgpEnd(device=local.device, asn=asn, peer=peer))
+            # Each device announces its loopback only; its own never comes back (AS path): at most all others.
+            prefixes = {"ipv4": Bounds(min=1, max=len(running) - 1 + gateways)}
+            # Every session carries EVPN and passes it on, so each side learns the other VTEPs' routes.
+            overlay = all(scope.live(device, Feature.OVERLAY) for device in (link.a.device, link.b.device))
+            if design.segments and overlay:
+                prefixes["evpn"] = Bounds(min=1)
+            yield cls(BgpInput(a=ends[0], b=ends[1], prefixes=prefixes), [link.kind.value])
 
     @property
     def title(self) -> str:
@@ -126,6 +169,30 @@ class LoopbackReachability(DeviceCheck[LoopbacksInput]):
     )
     Input = LoopbacksInput
     tags = ("routing", "reachability")
+    needs = ("ping",)
+
+    @classmethod
+    def from_design(cls, scope: Scope) -> Iterator[Self]:
+        for plan in loopback_plans(scope.design, underlay(scope)):
+            yield cls(
+                LoopbacksInput(
+                    device=plan.device.name,
+                    source=plan.device.loopback,
+                    targets=plan.targets,
+                    not_expected=plan.not_expected,
+                )
+            )
+
+    @classmethod
+    def notes(cls, scope: Scope) -> list[str]:
+        asns = [device.asn for device in scope.design.devices if device.asn is not None]
+        if len(set(asns)) == len(asns):
+            return [STRATEGY]
+        return [
+            STRATEGY,
+            "Devices sharing an ASN do not expect each other's loopback: eBGP drops a route whose AS path "
+            "holds the receiver's own ASN (allowas-in would change that).",
+        ]
 
     @property
     def title(self) -> str:
