@@ -34,9 +34,10 @@ def timed(action: str, command: list[str]) -> float:
     return seconds
 
 
-def moved_design(target: Path, used: list[ipaddress.IPv4Network]) -> Path:
-    """The design in `target`, its management /24 moved to one no Docker network uses."""
-    source = inventory_dir()
+def moved_design(target: Path, used: list[ipaddress.IPv4Network], source: Path | None = None) -> Path:
+    """The design (`source`, else the configured one) in `target`, its management /24 moved to one no
+    Docker network uses."""
+    source = source or inventory_dir()
     old = next(line for line in (source / "management.yaml").read_text().splitlines() if "subnet:" in line)
     old_prefix = old.split("subnet:")[1].strip().rsplit(".", 1)[0] + "."
     for third in range(21, 255):

@@ -23,7 +23,7 @@ from network.lifecycle import stages
 from network.lifecycle.outcome import CheckVerdict
 from network.migrate.engine import Migrator
 from network.platforms import FILE_MARKER
-from network.targets import Target, nornir_for
+from network.targets import Target, connected
 
 WORKERS = 20
 FILE_NAMES = {
@@ -41,11 +41,8 @@ def reset_to_day_zero(migrator: Migrator) -> None:
     def unjudged(names: list[str]) -> dict[str, CheckVerdict]:
         return {name: CheckVerdict(device=name, passed=True, summary="reset") for name in names}
 
-    nr = nornir_for(migrator.design, Target.LAB, devices, WORKERS)
-    try:
+    with connected(migrator.design, Target.LAB, devices, WORKERS) as nr:
         outcomes = stages.apply(nr, configs, unjudged, revert_in=300)
-    finally:
-        nr.close_connections(on_failed=True)
     failed = [o for o in outcomes if o.failed]
     if failed:
         sys.exit(f"could not reset the lab to day 0: {failed}")

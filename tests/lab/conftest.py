@@ -18,9 +18,41 @@ from nornir.core import Nornir
 
 from inventory import Design, load_design
 from network.lab import control
-from network.lab.nornir_inventory import lab_nornir
 from network.lab.ready import run_over_ssh
-from network.lab.topology import LabNode, NodeKind, lab_name, lab_nodes
+from network.lab.topology import LabNode, NodeKind, Runtime, lab_name, lab_nodes
+from network.targets import Target, nornir_for
+
+# The order the lab modules run in within a session. Modules that bring up their own containers or
+# machines come first, before the 26 lab machines boot (ci/test.sh runs the datacenter and workplace ones
+# in a session of their own beside the lab); then the lab's state flows: day-0 checks, the migrations take
+# it to the whole design, the applied-state tests, and down to zero last.
+MODULE_ORDER = (
+    "test_machine_kernel.py",
+    "test_render_frr.py",
+    "test_render_campus.py",
+    "test_underlay_routing.py",
+    "test_infra_engine.py",
+    "test_workplace_image.py",
+    "test_workplace_machine.py",
+    "test_lab.py",
+    "test_napalm_frr_live.py",
+    "test_migrate_lab.py",
+    "test_lifecycle_lab.py",
+    "test_verify_lab.py",
+    "test_zones_lab.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    unplaced = {i.path.name for i in items if i.path.parent == here and i.path.name not in MODULE_ORDER}
+    if unplaced:
+        raise pytest.UsageError(f"tests/lab/conftest.py: place {sorted(unplaced)} in MODULE_ORDER")
+
+    def rank(item: pytest.Item) -> int:
+        return MODULE_ORDER.index(item.path.name) + 1 if item.path.parent == here else 0
+
+    items.sort(key=rank)
 
 
 def _leases(design: Design) -> Path:
@@ -36,9 +68,13 @@ class Lab:
     """The switches (one per design device), by name; `mgmt_ipv4` is where to connect."""
     hosts: dict[str, LabNode]
     """The test hosts (design endpoints), by name."""
+    firewalls: dict[str, LabNode]
+    """The design's policy point between zones, when it names one."""
+    runtime: Runtime
+    """Whether the nodes run as machines (own kernel) or containers."""
 
     def node(self, name: str) -> LabNode:
-        return self.nodes.get(name) or self.hosts[name]
+        return self.nodes.get(name) or self.firewalls.get(name) or self.hosts[name]
 
     def ssh(self, name: str, command: str, timeout: float = 10.0) -> tuple[int, str]:
         """Run `command` on a switch or test host as the lab user: (exit status, stdout)."""
@@ -46,7 +82,7 @@ class Lab:
 
     def nornir(self) -> Nornir:
         """Nornir over the lab's switches (platform frr, credentials from the environment)."""
-        return lab_nornir(self.design)
+        return nornir_for(self.design, Target.LAB)
 
 
 def _held_by_another_session(lease: Path) -> bool:
@@ -76,6 +112,8 @@ def lab() -> Iterator[Lab]:
             design=design,
             nodes={node.name: node for node in nodes if node.kind is NodeKind.SWITCH},
             hosts={node.name: node for node in nodes if node.kind is NodeKind.HOST},
+            firewalls={node.name: node for node in nodes if node.kind is NodeKind.FIREWALL},
+            runtime=control.runtime().runtime,
         )
     with control.lab_lock(design):
         in_use = False

@@ -16,6 +16,7 @@ from fundament.machines.images import ImageBuildError, ImageRecipe, ensure_image
 from inventory import load_design
 from network.lab import control
 from network.lab.ready import FRR_DAEMONS, lab_credentials
+from network.lab.topology import Runtime, lab_links
 from tests.lab.conftest import Lab
 
 pytestmark = pytest.mark.lab
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.lab
 _DESIGN = load_design()
 SWITCHES = [device.name for device in _DESIGN.devices]
 HOSTS = [endpoint.name for endpoint in _DESIGN.endpoints]
+FIREWALLS = [_DESIGN.security.firewall.name] if _DESIGN.security.firewall else []
 # lldpd advertises every 5 s in the lab image; a neighbor missing after this long is a cabling fault.
 LLDP_WAIT = 30.0
 
@@ -30,9 +32,7 @@ LLDP_WAIT = 30.0
 def cabling_plan() -> dict[str, dict[str, tuple[str, str]]]:
     """node -> its port -> (neighbor, neighbor's port), from both ends of every cable."""
     plan: dict[str, dict[str, tuple[str, str]]] = {}
-    ends = [(link.a.device, link.a.interface, link.b.device, link.b.interface) for link in _DESIGN.links]
-    ends += [(e.name, "eth1", e.attach.device, e.attach.interface) for e in _DESIGN.endpoints]
-    for a, a_port, b, b_port in ends:
+    for (a, a_port), (b, b_port) in lab_links(_DESIGN):
         plan.setdefault(a, {})[a_port] = (b, b_port)
         plan.setdefault(b, {})[b_port] = (a, a_port)
     return plan
@@ -50,7 +50,7 @@ def lldp_neighbors(lab: Lab, node: str) -> dict[str, tuple[str, str]]:
     return seen
 
 
-@pytest.mark.parametrize("name", SWITCHES + HOSTS)
+@pytest.mark.parametrize("name", SWITCHES + FIREWALLS + HOSTS)
 def test_every_node_answers_ssh_with_the_lab_login(lab: Lab, name: str) -> None:
     status, output = lab.ssh(name, "hostname; id -nG")
     assert status == 0
@@ -82,8 +82,91 @@ def test_lldp_shows_the_cabling_plans_neighbor_on_every_port(lab: Lab, name: str
 @pytest.mark.parametrize("name", HOSTS)
 def test_test_hosts_carry_their_design_address(lab: Lab, name: str) -> None:
     endpoint = next(e for e in lab.design.endpoints if e.name == name)
-    status, output = lab.ssh(name, "ip -4 -o address show dev eth1")
+    # A dual-homed host carries it on its bond where the nodes have a kernel with bonding.
+    device = "bond0" if endpoint.bond and lab.runtime is Runtime.MACHINE else "eth1"
+    status, output = lab.ssh(name, f"ip -4 -o address show dev {device}")
     assert status == 0 and f"inet {endpoint.ipv4} " in output
+
+
+@pytest.mark.parametrize("name", SWITCHES + FIREWALLS + HOSTS)
+def test_every_node_runs_its_own_kernel(lab: Lab, name: str) -> None:
+    if lab.runtime is not Runtime.MACHINE:
+        pytest.skip("this machine runs the lab as containers (no user-mode-linux); CI never does")
+    status, output = lab.ssh(name, "uname -r; cat /proc/cmdline")
+    release, cmdline = output.split("\n", 1)
+    assert status == 0 and release != os.uname().release
+    assert "ubd0=" in cmdline and "vec0:transport=raw,ifname=eth0" in cmdline
+
+
+def test_switch_kernels_have_vlans_vrfs_bonds_and_vlan_aware_bridges(lab: Lab) -> None:
+    if lab.runtime is not Runtime.MACHINE:
+        pytest.skip("this machine runs the lab as containers (no user-mode-linux); CI never does")
+    node = SWITCHES[0]
+    create = (
+        "sudo -n ip link add fdtbr type bridge vlan_filtering 1 && sudo -n ip link add fdtvrf type vrf table 4242"
+        " && sudo -n ip link add fdtbond type bond mode 802.3ad && sudo -n ip link add link fdtbond name fdtbond.42"
+        " type vlan id 42 && ip -d -o link show type vrf && ip -d -o link show fdtbr && ip -d -o link show fdtbond.42"
+    )
+    try:
+        status, output = lab.ssh(node, create)
+        assert status == 0, output
+        assert "fdtvrf" in output and "vlan_filtering 1" in output and "vlan protocol 802.1Q id 42" in output
+    finally:
+        lab.ssh(node, "for d in fdtbond.42 fdtbond fdtvrf fdtbr; do sudo -n ip link del $d; done")
+
+
+def test_dual_homed_hosts_bond_their_ports_statically(lab: Lab) -> None:
+    """balance-xor, not 802.3ad: user-mode Linux NICs report no duplex, so LACP never selects a port
+    (`fundament lab fidelity` lists the gap)."""
+    if lab.runtime is not Runtime.MACHINE:
+        pytest.skip("this machine runs the lab as containers (no user-mode-linux); CI never does")
+    bonded = [endpoint for endpoint in lab.design.endpoints if endpoint.bond]
+    assert bonded, "the sample design dual-homes a server"
+    for endpoint in bonded:
+        status, output = lab.ssh(endpoint.name, "cat /proc/net/bonding/bond0")
+        assert status == 0 and "Bonding Mode: load balancing (xor)" in output, output
+        members = [line.split(": ")[1] for line in output.splitlines() if line.startswith("Slave Interface")]
+        assert members == [f"eth{index}" for index in range(1, len(endpoint.ports) + 1)]
+
+
+@pytest.mark.parametrize("name", [e.name for e in _DESIGN.endpoints if e.services])
+def test_test_hosts_answer_on_their_services_ports(lab: Lab, name: str) -> None:
+    endpoint = next(e for e in lab.design.endpoints if e.name == name)
+    services = [lab.design.service_by_name[service] for service in endpoint.services]
+    probe = "; ".join(f"{service.name}={service.protocol}:{service.port}" for service in services)
+    script = (
+        "import socket, sys\n"
+        f"address = '{endpoint.ipv4.ip}'\n"
+        f"for spec in '{probe}'.split('; '):\n"
+        "    name, rest = spec.split('=')\n"
+        "    protocol, port = rest.split(':')\n"
+        "    kind = socket.SOCK_STREAM if protocol == 'tcp' else socket.SOCK_DGRAM\n"
+        "    with socket.socket(socket.AF_INET, kind) as s:\n"
+        "        s.settimeout(3)\n"
+        "        s.connect((address, int(port)))\n"
+        "        if protocol == 'udp':\n"
+        "            s.send(b'?')\n"
+        "        print(name, s.recv(200).decode().strip())\n"
+    )
+    status, output = lab.ssh(name, f"python3 -c {shlex.quote(script)}", timeout=20)
+    assert status == 0, output
+    for service in services:
+        expected = "SSH-2.0" if service.name == "ssh" else f"{name} {service.name}"
+        assert any(line.startswith(service.name) and expected in line for line in output.splitlines()), output
+
+
+def test_the_firewall_runs_its_rendered_legs_and_rule_set(lab: Lab) -> None:
+    if lab.runtime is not Runtime.MACHINE:
+        pytest.skip("this machine runs the lab as containers (no user-mode-linux); CI never does")
+    firewall = lab.design.security.firewall
+    assert firewall, "the sample design names a firewall"
+    # iptables, not nftables: the user-mode Linux kernel has no nf_tables for inet/ip (lab fidelity).
+    status, output = lab.ssh(firewall.name, "sudo -n iptables-legacy -S FORWARD; ip -o -4 address show")
+    assert status == 0, output
+    assert "-P FORWARD DROP" in output and "-A FORWARD" in output, output
+    for uplink in firewall.uplinks:
+        for leg in firewall.legs:
+            assert f" {uplink.interface}.{leg.vlan} " in output, f"{uplink.interface}.{leg.vlan} missing"
 
 
 def test_root_cannot_log_in(lab: Lab) -> None:
@@ -138,7 +221,7 @@ def test_status_command_reports_every_node_running(lab: Lab) -> None:
     result = CliRunner().invoke(app, ["lab", "status", "--json"])
     assert result.exit_code == 0, result.output
     report = {entry["name"]: entry for entry in json.loads(result.stdout)}
-    assert set(report) == set(lab.nodes) | set(lab.hosts)
+    assert set(report) == set(lab.nodes) | set(lab.hosts) | set(lab.firewalls)
     assert {entry["state"] for entry in report.values()} == {"running"}
     assert report["spine1"]["mgmt_ipv4"] == str(lab.nodes["spine1"].mgmt_ipv4)
 
@@ -151,6 +234,7 @@ def test_a_failed_image_build_tags_nothing() -> None:
     assert not image_exists(recipe.reference)
 
 
+TEST_IFACES = "fdtestvx fdtestbr"
 IFUPDOWN2_TEST = """\
 auto fdtestvx
 iface fdtestvx
@@ -174,7 +258,7 @@ def test_ifupdown2_applies_bridges_and_vxlan_in_the_unprivileged_switch(lab: Lab
     path = "/tmp/fundament-ifupdown2-test"
     write = f"printf %s {shlex.quote(IFUPDOWN2_TEST)} >{path}"
     try:
-        _, output = lab.ssh(node, f"{write} && sudo -n ifup -i {path} -a 2>&1; echo rc=$?")
+        _, output = lab.ssh(node, f"{write} && sudo -n ifup -i {path} {TEST_IFACES} 2>&1; echo rc=$?")
         assert output.strip().endswith("rc=0"), output
         assert "error" not in output.lower() and "warning" not in output.lower(), output
         status, output = lab.ssh(node, "ip -d -o link show fdtestvx && ip -o link show fdtestbr")
@@ -183,6 +267,10 @@ def test_ifupdown2_applies_bridges_and_vxlan_in_the_unprivileged_switch(lab: Lab
         assert "vxlan id 16000001" in vxlan and "master fdtestbr" in vxlan and "mtu 9000" in vxlan
         assert "mtu 9000" in bridge
     finally:
-        lab.ssh(node, f"sudo -n ifdown -i {path} -a; rm -f {path}")
+        # By name: `ifdown -a` takes down every interface ifupdown2 has brought up, the switch's ports too.
+        lab.ssh(node, f"sudo -n ifdown -i {path} {TEST_IFACES}; rm -f {path}")
+    _, output = lab.ssh(node, "ip -br link show up")
+    up = {line.split()[0] for line in output.splitlines() if line.strip()}
+    assert set(cabling_plan()[node]) <= up, f"the switch's cabled ports stay up:\n{output}"
     status, _ = lab.ssh(node, "ip link show fdtestbr")
     assert status != 0, "ifdown left the bridge behind"

@@ -1,134 +1,85 @@
 """The rendered frr configs on the real switch image: every file is accepted by the daemon that reads it.
 
-One container per device (no network: nothing leaves it) with veth ports named like the device's cabled
-ports. ifupdown2 applies /etc/network/interfaces and checks the result (`ifquery -a -c`); FRR boots from
-frr.conf and `frr-reload.py --test` must find nothing to change, which is what `plan` after `apply` sees;
-sshd checks its drop-in.
+One machine (tests/lab/switch_machine.py: the switch image under user-mode Linux, whose kernel has the
+802.1Q, VLAN filtering, VRFs and bonds the zones need) per role of the sample design, the first device of
+each: the devices of one role differ only in numbers and in which ports they cable. ifupdown2 applies
+/etc/network/interfaces and checks the result (`ifquery -a -c`); FRR boots from frr.conf, and after one
+reload as the driver applies, `frr-reload.py --test` must find nothing left to change, which is what `plan`
+after `apply` sees; sshd checks its drop-in.
 """
 
-import os
-import re
-import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
+import json
+from pathlib import Path
 
 import pytest
 
-from fundament.machines.images import ensure_image
-from inventory import Design, load_design
+from inventory import load_design
 from inventory.model import Platform
 from network.facts import device_facts
-from network.lab.images import SWITCH
-from network.platforms import FILE_MARKER, PLATFORMS
-from network.render import render_device
+from network.platforms import PLATFORMS
+from tests.lab.switch_machine import APPLY_THEN_TEST, reload_changes, rendered_files, run_steps, switch_image
 
 pytestmark = pytest.mark.docker
 
-DEVICES = [device.name for device in load_design().devices]
+DESIGN = load_design()
 
 
-@dataclass(frozen=True)
-class Node:
-    name: str
+def _first_of_each_role() -> list[str]:
+    first: dict[str, str] = {}
+    for device in DESIGN.devices:
+        first.setdefault(device.role, device.name)
+    return list(first.values())
 
-    def run(self, script: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["docker", "exec", "-i", self.name, "sh", "-c", script],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
+
+STEPS = {
+    "dryrun": "vtysh --dryrun -f /etc/frr/frr.conf",
+    # ifupdown2 takes its lock in /run/network and fails ("already running") when the folder is missing.
+    "ifreload": "mkdir -p /run/network && ifreload -a",
+    "ifquery": "ifquery -a -c",
+    "addresses": "ip -br -4 addr show",
+    "links": "ip -j link show",
+    "frr": "chown frr:frr /etc/frr/frr.conf && /usr/lib/frr/frrinit.sh start >/dev/null",
+    "reload": APPLY_THEN_TEST,
+    "bgpd": "vtysh -c 'show running-config bgpd'",
+    "sshd": "mkdir -p /run/sshd && ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key && sshd -t",
+}
 
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    return ensure_image(SWITCH)
+    return switch_image()
 
 
-@pytest.fixture(scope="module")
-def design() -> Design:
-    return load_design()
+@pytest.mark.parametrize("device", _first_of_each_role())
+def test_frr_platform_files_are_accepted_by_their_daemons(image: str, device: str, tmp_path: Path) -> None:
+    facts = device_facts(DESIGN, device)
+    assert list(rendered_files(facts)) == [f.path for f in PLATFORMS[Platform.FRR].files]
+    seen = run_steps(image, facts, STEPS, tmp_path)
 
-
-@pytest.fixture(params=DEVICES)
-def node(request: pytest.FixtureRequest, image: str, design: Design) -> Iterator[tuple[Node, str]]:
-    device = request.param
-    name = f"fundament-render-{device}-{os.getpid()}"
-    sysctls = [
-        "net.ipv6.conf.all.disable_ipv6=0",
-        "net.ipv6.conf.default.disable_ipv6=0",
-        "net.ipv6.conf.all.forwarding=1",
-    ]
-    subprocess.run(
-        ["docker", "run", "-d", "--rm", "--name", name, "--hostname", device, "--network", "none"]
-        + [arg for cap in ("NET_ADMIN", "SYS_ADMIN", "NET_RAW") for arg in ("--cap-add", cap)]
-        + [arg for sysctl in sysctls for arg in ("--sysctl", sysctl)]
-        + ["--entrypoint", "sleep", image, "infinity"],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        yield Node(name), device
-    finally:
-        subprocess.run(["docker", "rm", "-f", name], capture_output=True, check=False)
-
-
-def _files(text: str) -> dict[str, str]:
-    parts = text.split(FILE_MARKER)[1:]
-    return dict(part.split("\n", 1) for part in parts)
-
-
-def _reload_changes(output: str) -> list[str]:
-    """The lines frr-reload.py --test would delete or add (its sections, without the headers)."""
-    changes = []
-    for section in re.split(r"^Lines To (?:Delete|Add)\n=+\n", output, flags=re.M)[1:]:
-        changes += [line for line in section.splitlines() if line.strip()]
-    return changes
-
-
-def test_frr_platform_files_are_accepted_by_their_daemons(node: tuple[Node, str], design: Design) -> None:
-    container, device = node
-    facts = device_facts(design, device)
-    files = _files(render_device(facts, Platform.FRR))
-    assert list(files) == [f.path for f in PLATFORMS[Platform.FRR].files]
-
-    ports = [i.name for i in facts.interfaces] + [p.name for p in facts.access_ports]
-    setup = "".join(f"ip link add {port} type veth peer name peer-{port}\n" for port in ports)
-    assert container.run(setup).returncode == 0
-    for path, body in files.items():
-        written = container.run(f"mkdir -p $(dirname {path}) && cat > {path}", stdin=body)
-        assert written.returncode == 0, written.stderr
-
-    dry = container.run("vtysh --dryrun -f /etc/frr/frr.conf")
-    assert dry.returncode == 0, dry.stdout + dry.stderr
-
-    # ifupdown2 takes its lock in /run/network and fails ("already running") when the folder is missing.
-    applied = container.run("mkdir -p /run/network && ifreload -a")
-    assert applied.returncode == 0, applied.stderr
-    check = container.run("ifquery -a -c")
-    assert check.returncode == 0, check.stdout
-    assert "[fail]" not in check.stdout
+    assert seen["dryrun"].status == 0, seen["dryrun"].output
+    assert seen["ifreload"].status == 0, seen["ifreload"].output
+    assert seen["ifquery"].status == 0, seen["ifquery"].output
+    assert "[fail]" not in seen["ifquery"].output
+    masters = {link["ifname"]: link.get("master") for link in json.loads(seen["links"].output)}
+    bonded = {member: bond.name for bond in facts.bonds for member in bond.members}
     for segment in facts.segments:
-        assert f"bridge-ports {' '.join([segment.vxlan_device, *segment.access_ports])}" in check.stdout
-    addresses = container.run("ip -br -4 addr show").stdout
+        for port in [segment.vxlan_device, *(bonded.get(port, port) for port in segment.access_ports)]:
+            assert masters.get(port) == facts.bridge, (segment.name, port, masters)
+    addresses = seen["addresses"].output
     assert f"{facts.loopback}/32" in addresses
     for interface in facts.interfaces:
         if interface.ipv4 is not None:
             assert str(interface.ipv4) in addresses
 
-    booted = container.run("chown frr:frr /etc/frr/frr.conf && /usr/lib/frr/frrinit.sh start")
-    assert booted.returncode == 0, booted.stdout + booted.stderr
-    reload_test = container.run("python3 /usr/lib/frr/frr-reload.py --test /etc/frr/frr.conf 2>/dev/null")
-    assert reload_test.returncode == 0, reload_test.stdout
-    assert _reload_changes(reload_test.stdout) == []
-    running = container.run("vtysh -c 'show running-config bgpd'").stdout
+    assert seen["frr"].status == 0, seen["frr"].output
+    assert seen["reload"].status == 0, seen["reload"].output
+    assert reload_changes(seen["reload"].output) == []
+    assert facts.bgp is not None
     for neighbor in facts.bgp.neighbors:
         if neighbor.interface is not None:
-            assert f"neighbor {neighbor.interface} interface remote-as {neighbor.remote_as}" in running
+            assert (
+                f"neighbor {neighbor.interface} interface remote-as {neighbor.remote_as}"
+                in seen["bgpd"].output
+            )
 
-    sshd = container.run(
-        "mkdir -p /run/sshd && ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key && sshd -t"
-    )
-    assert sshd.returncode == 0, sshd.stderr
+    assert seen["sshd"].status == 0, seen["sshd"].output

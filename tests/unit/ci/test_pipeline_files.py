@@ -147,16 +147,62 @@ def test_github_lab_never_runs_fork_code() -> None:
     assert "github.event.pull_request.head.repo.full_name == github.repository" in lab["if"]
 
 
+def _folder(job: dict[str, Any], variable: str) -> str:
+    return str(job["variables"][variable]).removeprefix("$CI_PROJECT_DIR/")
+
+
 def test_caches_are_kept() -> None:
     static = _gitlab_jobs()["static"]
     assert [entry["key"]["files"] for entry in static["cache"]] == [["uv.lock"], ["ci/tools/go.sum"]]
     cached = {path for entry in static["cache"] for path in entry["paths"]}
-    for variable in ("UV_CACHE_DIR", "FUNDAMENT_TOOLS_DIR", "GOMODCACHE", "GOCACHE"):
-        folder = static["variables"][variable].removeprefix("$CI_PROJECT_DIR/")
-        assert folder in cached, variable
+    for variable in ("UV_CACHE_DIR", "GOMODCACHE", "GOCACHE"):
+        assert _folder(static, variable) in cached, variable
+    # The pinned uv (ci/setup-python.sh: $FUNDAMENT_TOOLS_DIR/uv-<version>), not the infra tools beside it.
+    assert f"{_folder(static, 'FUNDAMENT_TOOLS_DIR')}/uv-*" in cached
     (cache_step,) = [s for s in _github()["jobs"]["static"]["steps"] if s.get("uses") == "actions/cache@v4"]
     assert "hashFiles('uv.lock')" in cache_step["with"]["key"]
-    assert "~/.cache/uv" in cache_step["with"]["path"]
+    assert cache_step["with"]["path"].split() == ["~/.cache/uv", "~/.cache/fundament/uv-*"]
+
+
+INFRA_PINS = ["infra/tools/pulumi/go.sum", "infra/tools/vcsim/go.sum"]
+
+
+def test_the_pulumi_cli_and_vcsim_builds_are_cached_by_their_pins() -> None:
+    """ci/bootstrap-infra.sh builds them into $FUNDAMENT_TOOLS_DIR/bin (10-40 minutes cold)."""
+    assert (
+        "cache=${FUNDAMENT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/fundament}/bin"
+        in (ROOT / "ci" / "bootstrap-infra.sh").read_text()
+    )
+    assert sorted(str(path.relative_to(ROOT)) for path in ROOT.glob("infra/tools/*/go.sum")) == INFRA_PINS
+    gitlab = _gitlab_jobs()["datacenter"]
+    (tools,) = [entry for entry in gitlab["cache"] if entry["key"].get("prefix") == "infra-tools"]
+    assert tools["key"]["files"] == INFRA_PINS
+    assert tools["paths"] == [f"{_folder(gitlab, 'FUNDAMENT_TOOLS_DIR')}/bin"]
+    github = _github()["jobs"]["datacenter"]
+    (step,) = [s for s in github["steps"] if s.get("with", {}).get("path") == "~/.cache/fundament/bin"]
+    assert step["uses"] == "actions/cache@v4"
+    assert "hashFiles('infra/tools/*/go.sum', 'infra/tools/vcsim/main.go')" in step["with"]["key"]
+
+
+@pytest.mark.parametrize("file", [GITLAB, GITHUB], ids=["gitlab", "github"])
+def test_the_datacenter_job_runs_what_ci_main_runs(file: Path) -> None:
+    """sim up -> up -> preview (exit 0: nothing left to change), as in ci/main.sh; then destroy."""
+    steps = [call for call in _fundament_calls(file.read_text()) if call[0] == "infra" and call[1] != "sim"]
+    main = [call for call in _fundament_calls(MAIN.read_text(), "$fundament") if call[0] == "infra"]
+    assert main == [
+        ("infra", "sim", "up"),
+        ("infra", "up", "--stack", "lab"),
+        ("infra", "preview", "--stack", "lab"),
+    ]
+    assert set(main[1:]) < set(steps)
+    text = file.read_text()
+    assert (
+        text.index("infra sim up")
+        < text.index("infra up --stack lab")
+        < text.index("infra preview --stack lab")
+    )
+    assert "ci/bootstrap-infra.sh" in text
+    assert "infra sim down" in text
 
 
 def test_gitlab_plan_surfaces_changes_pending() -> None:
@@ -187,12 +233,11 @@ def test_both_use_the_scripts_of_ci_run() -> None:
     assert "ci/lint.sh" in (ROOT / ".ci" / "run").read_text()
 
 
-def _fundament_calls(text: str) -> set[tuple[str, ...]]:
-    calls = set()
-    for match in re.finditer(r"\.venv/bin/fundament ([^|;\n]+)", text):
-        words = shlex.split(match.group(1))
-        calls.add(tuple(words))
-    return calls
+def _fundament_calls(text: str, command: str = ".venv/bin/fundament") -> list[tuple[str, ...]]:
+    """Every `fundament` command line in `text`, in order."""
+    return [
+        tuple(shlex.split(match.group(1))) for match in re.finditer(rf"{re.escape(command)} ([^|;\n]+)", text)
+    ]
 
 
 @pytest.mark.parametrize("file", [GITLAB, GITHUB], ids=["gitlab", "github"])

@@ -23,6 +23,7 @@ from fundament.exitcodes import ExitCode
 from fundament.paths import SAMPLE_DESIGN
 
 SAMPLE = SAMPLE_DESIGN
+CAMPUS = SAMPLE_DESIGN.parent / "examples" / "campus"
 SECRET = "SECRETHASH-9f1c"
 """Stands for the contents of a host file (a password hash in /etc/shadow) that must never be echoed."""
 
@@ -83,6 +84,8 @@ class Case:
     breakage: Breakage
     expected: str
     """`file:line: key.path: message` as printed (the line or key path left out where there is none)."""
+    base: Path = SAMPLE
+    """The design the case breaks: the sample, or the example campus (OSPF, no overlay, trunks)."""
 
 
 SHADOW_LINE = f"root:$6${SECRET}:19000:0:99999:7:::\n".encode()
@@ -269,6 +272,126 @@ CASES: dict[str, Case] = {
         edit("devices.yaml", "asn: 65101", "asn: 64512"),
         "devices.yaml:13: devices[2].asn: ASN 64512 is outside asn_range 65000-65499",
     ),
+    # the underlay and overlay choices
+    "unknown underlay protocol": Case(
+        edit("routing.yaml", "protocol: ebgp", "protocol: isis"),
+        "routing.yaml:6: routing.underlay.protocol: Input should be 'ebgp', 'ibgp' or 'ospf' (got 'isis')",
+    ),
+    "OSPF underlay under the EVPN overlay": Case(
+        edit("routing.yaml", "protocol: ebgp", "protocol: ospf"),
+        "routing.yaml:13: routing.overlay: EVPN runs over BGP: an ospf underlay carries no overlay",
+    ),
+    "eBGP setting under OSPF": Case(
+        edit("routing.yaml", "protocol: ebgp", "protocol: ospf"),
+        "routing.yaml:7: routing.underlay.asn_range: a setting of ebgp: the underlay is ospf, remove it",
+    ),
+    "iBGP without its AS": Case(
+        both(
+            edit("routing.yaml", "protocol: ebgp", "protocol: ibgp"),
+            edit("routing.yaml", "    asn_range: {first: 65000, last: 65499}\n", ""),
+        ),
+        "routing.yaml:5: routing.underlay.asn: missing: an ibgp underlay needs it",
+    ),
+    "iBGP link between two route reflector clients": Case(
+        both(
+            edit("routing.yaml", "protocol: ebgp", "protocol: ibgp\n    asn: 65100"),
+            edit("routing.yaml", "    asn_range: {first: 65000, last: 65499}\n", ""),
+            edit(
+                "routing.yaml",
+                "    shared_asn_roles: [spine, core]\n",
+                "    route_reflector_roles: [spine]\n",
+            ),
+        ),
+        "links.yaml:15: links[8]: ibgp: neither bl1 nor core1 is a route reflector",
+    ),
+    "device of another AS in an iBGP underlay": Case(
+        both(
+            edit("routing.yaml", "protocol: ebgp", "protocol: ibgp\n    asn: 65100"),
+            edit("routing.yaml", "    asn_range: {first: 65000, last: 65499}\n", ""),
+            edit("routing.yaml", "    shared_asn_roles: [spine, core]\n", ""),
+        ),
+        "devices.yaml:13: devices[2].asn: ASN 65101: the ibgp underlay is one AS, 65100",
+    ),
+    "routing device without a loopback": Case(
+        edit("devices.yaml", "    loopback: 10.255.0.11\n", ""),
+        "devices.yaml:8: devices[2].loopback: missing: a routing device has a loopback",
+    ),
+    "eBGP device without an ASN": Case(
+        edit("devices.yaml", "    asn: 65101\n", ""),
+        "devices.yaml:8: devices[2].asn: missing: an ebgp underlay needs the device's own ASN",
+    ),
+    "layer-2 switches beside the EVPN overlay": Case(
+        edit("routing.yaml", "  overlay:\n", "  layer2_roles: [access]\n  overlay:\n"),
+        "routing.yaml:13: routing.layer2_roles: layer-2 switches trunk to a core that routes their segments",
+    ),
+    # a campus without the overlay (the example): trunks to layer-2 switches, gateways on the cores
+    "trunk with an address": Case(
+        edit(
+            "links.yaml",
+            '{a: "core-a:eth3", b: "acc-a1:eth1", kind: campus}',
+            "{a: {device: core-a, interface: eth3, ipv4: 10.251.0.6/31}, "
+            "b: {device: acc-a1, interface: eth1, ipv4: 10.251.0.7/31}}",
+        ),
+        "links.yaml:20: links[3].a.ipv4: a trunk carries VLANs, not addresses (acc-a1 is a layer-2 switch)",
+        CAMPUS,
+    ),
+    "layer-2 switch with a loopback": Case(
+        edit(
+            "devices.yaml",
+            "    mgmt_ipv4: 172.21.0.21/24\n",
+            "    mgmt_ipv4: 172.21.0.21/24\n    loopback: 10.250.0.11\n",
+        ),
+        "devices.yaml:11: devices[3].loopback: acc-a1 is a layer-2 switch (access is in routing.layer2_roles): "
+        "it has no loopback",
+        CAMPUS,
+    ),
+    "segment routed by two cores": Case(
+        edit(
+            "segments.yaml",
+            "present_on: [core-a, acc-a1, acc-a2]",
+            "present_on: [core-a, core-b, acc-a1, acc-a2]",
+        ),
+        "segments.yaml:6: segments[0].present_on: without the EVPN overlay a segment's gateway lives on one "
+        "routing device, here core-a, core-b",
+        CAMPUS,
+    ),
+    "segment on a switch without a trunk to its core": Case(
+        edit("segments.yaml", "present_on: [core-a, acc-a2]", "present_on: [core-a, acc-a2, acc-b1]"),
+        "segments.yaml:8: segments[1].present_on[2]: acc-b1 has no trunk path to core-a (the gateway of gebouw-a)",
+        CAMPUS,
+    ),
+    "VNI without the overlay": Case(
+        edit("segments.yaml", "vlan: 120,", "vlan: 120, vni: 10120,"),
+        "segments.yaml:7: segments[1].vni: a VNI needs the EVPN overlay (routing.overlay): remove it",
+        CAMPUS,
+    ),
+    "OSPF on an unnumbered link": Case(
+        cut(
+            "links.yaml",
+            "  - a: {device: core-a, interface: eth1",
+            '  - {a: "core-a:eth1", b: "core-b:eth1"}\n',
+        ),
+        "links.yaml:5: links[0]: an ospf underlay runs on numbered links: give both ends an ipv4 /31",
+        CAMPUS,
+    ),
+    "ASN in an OSPF underlay": Case(
+        edit("devices.yaml", "loopback: 10.250.0.1}", "loopback: 10.250.0.1, asn: 65001}"),
+        "devices.yaml:4: devices[0].asn: an ospf underlay has no ASNs: remove it",
+        CAMPUS,
+    ),
+    "zone VRF without the overlay": Case(
+        edit(
+            "management.yaml",
+            "bio_classification: BBN2}",
+            "bio_classification: BBN2, vrf: {l3vni: 50110, vlan: 4001}}",
+        ),
+        "management.yaml:20: security.zones[0].vrf: a zone VRF routes over its L3VNI: it needs the EVPN overlay",
+        CAMPUS,
+    ),
+    "segment without a VNI under the overlay": Case(
+        edit("segments.yaml", "    vni: 10120\n", ""),
+        "segments.yaml:20: segments[2].vni: missing: the EVPN overlay maps every segment to a VNI",
+    ),
 }
 
 
@@ -280,7 +403,7 @@ def broken_design(tmp_path: Path) -> Callable[[Case], Path]:
 
     def make(case: Case) -> Path:
         design = tmp_path / "design"
-        shutil.copytree(SAMPLE, design)
+        shutil.copytree(case.base, design)
         case.breakage(design)
         return design
 

@@ -87,6 +87,17 @@ def send(signum: signal.Signals) -> Callable[[], None]:
     return act
 
 
+def send_to_this_thread(signum: signal.Signals) -> Callable[[], None]:
+    """Deliver a signal to the calling (worker) thread, as the kernel may do with a signal sent to the
+    process: its C-level handler runs here, and the main thread, asleep waiting for the workers, is
+    not woken to run the Python handler."""
+
+    def act() -> None:
+        signal.pthread_kill(threading.get_ident(), signum)
+
+    return act
+
+
 def hang(until: threading.Event, seconds: float = 30.0) -> Callable[[], None]:
     def act() -> None:
         if not until.wait(seconds):
@@ -203,8 +214,10 @@ class FaultDriver(NetworkDriver):  # type: ignore[misc]  # napalm has no type in
     def get_config(
         self, retrieve: str = "all", full: bool = False, sanitized: bool = False, format: str = "text"
     ) -> dict[str, str]:
+        if retrieve not in ("all", "running", "startup", "candidate"):
+            raise ValueError(f"Wrong retrieve filter: {retrieve}")  # as napalm's eos driver says
         running: str = self.device.step("get_config", lambda: self.device.running)
-        return {"running": running, "startup": "", "candidate": ""}
+        return {"running": running if retrieve in ("all", "running") else "", "startup": "", "candidate": ""}
 
 
 def _register() -> None:

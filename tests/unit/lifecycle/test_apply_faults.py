@@ -4,6 +4,7 @@ its old one, and never left pending by the tool."""
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -13,7 +14,16 @@ import pytest
 
 from network.lifecycle import stages
 from network.lifecycle.outcome import CheckVerdict, DeviceOutcome, FailurePolicy, Status
-from tests.unit.lifecycle.faults import FakeDevice, Fault, error, fault_nornir, hang, lose_session, send
+from tests.unit.lifecycle.faults import (
+    FakeDevice,
+    Fault,
+    error,
+    fault_nornir,
+    hang,
+    lose_session,
+    send,
+    send_to_this_thread,
+)
 from tests.unit.lifecycle.faults import sigterm_guard as sigterm_guard
 
 SIGNALS = [signal.SIGINT, signal.SIGTERM]
@@ -75,6 +85,7 @@ def test_every_device_whose_checks_pass_is_confirmed_at_the_new_config() -> None
     outcomes = apply(devices, checks())
     assert {name: o.status for name, o in outcomes.items()} == {"a": Status.APPLIED, "b": Status.APPLIED}
     assert "+new" in outcomes["a"].diff
+    assert outcomes["a"].message == "a checks"
     for device in devices.values():
         assert_new(device)
 
@@ -83,7 +94,7 @@ def test_a_device_already_at_the_intended_config_is_not_committed() -> None:
     devices = fleet("a")
     devices["a"].running = "hostname a\nnew\n"
     outcomes = apply(devices, checks())
-    assert outcomes["a"].status is Status.UNCHANGED
+    assert outcomes["a"] == DeviceOutcome(device="a", status=Status.UNCHANGED)
     assert "commit_config" not in devices["a"].steps
 
 
@@ -92,16 +103,54 @@ def test_a_device_refusing_its_commit_fails_alone_and_unchanged() -> None:
     devices["a"].faults["commit_config"] = Fault(error("bgpd refused it"))
     outcomes = apply(devices, checks())
     assert outcomes["a"].status is Status.FAILED
-    assert "bgpd refused it" in outcomes["a"].message
+    assert outcomes["a"].message == "CommitError: bgpd refused it"
     assert_old(devices["a"])
     assert outcomes["b"].status is Status.APPLIED
     assert_new(devices["b"])
+
+
+def test_a_device_that_cannot_be_reached_fails_alone_saying_why() -> None:
+    devices = fleet("a", "b")
+    devices["a"].faults["open"] = Fault(lose_session())
+    outcomes = apply(devices, checks())
+    assert (outcomes["a"].status, outcomes["a"].message) == (
+        Status.FAILED,
+        "cannot connect to a: ConnectionClosedException: session lost",
+    )
+    assert outcomes["b"].status is Status.APPLIED
+
+
+def test_an_error_without_a_message_is_named_by_its_type() -> None:
+    def silent() -> None:
+        raise RuntimeError
+
+    devices = fleet("a")
+    devices["a"].faults["load_replace_candidate"] = Fault(silent)
+    outcomes = apply(devices, checks())
+    assert (outcomes["a"].status, outcomes["a"].message) == (Status.FAILED, "RuntimeError: no detail")
+    assert_old(devices["a"])
+
+
+def test_plan_says_which_devices_differ_and_touches_none(capsys: pytest.CaptureFixture[str]) -> None:
+    devices = fleet("a", "b")
+    devices["b"].running = "hostname b\nnew\n"
+    nr = fault_nornir(list(devices.values()))
+    try:
+        outcomes = by_name(stages.plan(nr, intended(devices)))
+    finally:
+        nr.close_connections(on_failed=True)
+    assert (outcomes["a"].status, outcomes["b"].status) == (Status.PENDING, Status.UNCHANGED)
+    shown = capsys.readouterr().err
+    assert "plan: a pending" in shown and "plan: b unchanged" in shown
+    assert "+new" in outcomes["a"].diff
+    assert not any("commit_config" in device.steps for device in devices.values())
 
 
 def test_a_device_failing_its_checks_is_reverted_now_and_the_other_keeps_its_change() -> None:
     devices = fleet("a", "b")
     outcomes = apply(devices, checks(failing={"a"}))
     assert (outcomes["a"].status, outcomes["a"].message) == (Status.REVERTED, "a checks")
+    assert "+new" in outcomes["a"].diff
     assert_old(devices["a"])
     assert outcomes["b"].status is Status.APPLIED
     assert_new(devices["b"])
@@ -144,7 +193,7 @@ def test_a_two_device_canary_where_only_one_fails_reverts_both(failure: str) -> 
     )
     assert outcomes["a"].status is (Status.REVERTED if failure == "checks" else Status.FAILED)
     assert outcomes["b"].status is Status.REVERTED
-    assert "rollback-all" in outcomes["b"].message
+    assert outcomes["b"].message == "reverted by policy rollback-all: another device failed"
     for device in devices.values():
         assert_old(device)
 
@@ -213,10 +262,23 @@ def test_a_signal_during_the_confirm_phase_reverts_confirmed_and_unconfirmed_dev
         assert_old(device)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="timing race seen in a full CI run: a queued device can start before the main thread notes the signal; runs every time and shows XPASS/XFAIL until the race is closed (issue 13 follow-up)",
-)
+@pytest.mark.parametrize("signum", SIGNALS)
+def test_a_signal_the_kernel_hands_to_a_worker_thread_stops_the_devices_queued_behind_it(
+    signum: signal.Signals,
+) -> None:
+    """The main thread, asleep until the workers finish, never learns of it in time: the queued
+    devices must learn of it themselves."""
+    devices = fleet("a", "b", "c")
+    devices["a"].faults["commit_config"] = Fault(send_to_this_thread(signum), when="after")
+    outcomes = apply(devices, checks(), workers=1)
+    assert outcomes["a"].status is Status.REVERTED
+    for name in ("b", "c"):
+        assert outcomes[name].message == f"not changed: {signum.name} arrived before its turn"
+        assert "commit_config" not in devices[name].steps
+    for device in devices.values():
+        assert_old(device)
+
+
 def test_a_device_hanging_in_its_commit_when_interrupted_is_waited_for_then_reverted() -> None:
     devices = fleet("a", "b", "c")
     hanging, release = threading.Event(), threading.Event()
@@ -262,7 +324,10 @@ def test_a_signal_during_rollback_stops_the_devices_not_yet_started(signum: sign
         outcomes = by_name(stages.rollback(nr))
     finally:
         nr.close_connections(on_failed=True)
-    assert outcomes["a"].status is Status.ROLLED_BACK
+    assert (outcomes["a"].status, outcomes["a"].message) == (
+        Status.ROLLED_BACK,
+        "previous committed config restored",
+    )
     assert_old(devices["a"])
     assert outcomes["b"].message == f"not changed: {signum.name} arrived before its turn"
     assert_new(devices["b"])
@@ -319,11 +384,16 @@ def test_a_commit_phase_that_eats_the_revert_window_reverts_every_commit_instead
     assert ran == []
     for name, device in devices.items():
         assert outcomes[name].status is Status.REVERTED
-        assert "the commit phase took 1 s of the 2 s revert window" in outcomes[name].message
+        # took is 1.2 s and more on a loaded machine: the whole figure is not asserted
+        assert re.fullmatch(
+            r"reverted: the commit phase took \d+ s of the 2 s revert window, leaving less than the 1 s the "
+            r"checks may take: raise --revert-in",
+            outcomes[name].message,
+        )
         assert_old(device)
 
 
 def test_a_commit_phase_within_the_revert_window_goes_on_to_the_checks() -> None:
     devices = fleet("a")
-    outcomes = apply(devices, checks(), revert_in=3, check_budget=2)
+    outcomes = apply(devices, checks(), revert_in=10, check_budget=2)
     assert outcomes["a"].status is Status.APPLIED

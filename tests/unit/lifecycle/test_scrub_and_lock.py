@@ -14,17 +14,53 @@ router bgp 65101
 hostname leaf1
 """
 
+FRR_RUNNING = """\
+router bgp 65101
+ neighbor eth1 password Qs9fYm1D
+interface eth1
+ ip ospf message-digest-key 1 md5 0832585B
+line vty
+ password zebra-vty
+hostname leaf1
+"""
 
-def test_secret_lines_are_masked_and_the_rest_kept() -> None:
-    cleaned = scrub(EOS_RUNNING, secrets=[])
-    assert "$6$rounds" not in cleaned and "0832585B1910" not in cleaned and "Qs9fYm1D" not in cleaned
-    assert cleaned.count(MASK) == 3
+
+@pytest.mark.parametrize(
+    ("running", "secrets", "masked_line"),
+    [
+        (
+            EOS_RUNNING,
+            ("$6$rounds", "0832585B1910", "Qs9fYm1D"),
+            "username netbeheer privilege 15 role network-admin secret sha512 <removed>",
+        ),
+        (FRR_RUNNING, ("Qs9fYm1D", "0832585B", "zebra-vty"), " neighbor eth1 password <removed>"),
+    ],
+    ids=["eos", "frr"],
+)
+def test_secret_lines_are_masked_and_the_rest_kept(
+    running: str, secrets: tuple[str, ...], masked_line: str
+) -> None:
+    cleaned = scrub(running, secrets=[])
+    assert not [secret for secret in secrets if secret in cleaned]
+    assert cleaned.count(MASK) == len(secrets)
     assert "hostname leaf1" in cleaned
-    assert "username netbeheer privilege 15 role network-admin secret sha512 <removed>" in cleaned
+    assert masked_line in cleaned
 
 
 def test_known_secret_values_are_masked_anywhere() -> None:
     assert scrub("description uplink-hunter2-a\n", secrets=["hunter2"]) == f"description uplink-{MASK}-a\n"
+
+
+def test_a_secret_inside_a_longer_one_does_not_leave_the_longer_ones_rest_showing() -> None:
+    """Longest first, whatever the order or the alphabet: "zzzz" first would leave "aaaa-" of the other."""
+    for given in (["zzzz", "aaaa-zzzz"], ["aaaa-zzzz", "zzzz"]):
+        assert scrub("key aaaa-zzzz and zzzz\n", secrets=given) == f"key {MASK} and {MASK}\n"
+
+
+def test_a_four_character_secret_is_masked_and_a_shorter_value_is_not_searched_for() -> None:
+    """Shorter values would mask ordinary words and numbers all over a config."""
+    assert scrub("community abcd\n", secrets=["abcd"]) == f"community {MASK}\n"
+    assert scrub("vlan abc\n", secrets=["abc"]) == "vlan abc\n"
 
 
 def _try_lock(state: str, inventory: str, queue: "multiprocessing.Queue[str]") -> None:

@@ -34,7 +34,7 @@ def broken(tmp_path: Path) -> Callable[..., list[str]]:
 
 def test_samples_load_in_order_with_their_waves() -> None:
     migrations = load_migrations(SAMPLES, DESIGN)
-    assert [m.number for m in migrations] == ["0001", "0002", "0003", "0004", "0005"]
+    assert [m.number for m in migrations] == ["0001", "0002", "0003", "0004", "0005", "0006"]
     underlay = migrations[1]
     assert underlay.waves == (("spine1", "leaf1"), ("spine2", "leaf2", "bl1", "bl2"))
     assert migrations[0].waves[0] == ("leaf1",)
@@ -71,8 +71,8 @@ def test_a_feature_needs_what_it_builds_on(broken: Callable[..., list[str]]) -> 
 
 
 def test_numbers_have_no_gaps(broken: Callable[..., list[str]]) -> None:
-    problems = broken("0005_steunpunten.yaml", "ticket", "ticket", rename="0007_steunpunten.yaml")
-    assert problems == ["0007_steunpunten.yaml: expected migration number 0005 here (no gaps)"]
+    problems = broken("0006_zones_en_gateways.yaml", "ticket", "ticket", rename="0007_zones_en_gateways.yaml")
+    assert problems == ["0007_zones_en_gateways.yaml: expected migration number 0006 here (no gaps)"]
 
 
 def test_file_names_are_numbered(broken: Callable[..., list[str]]) -> None:

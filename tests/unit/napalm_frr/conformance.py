@@ -178,6 +178,27 @@ def check_ping(data: Any) -> None:
         assert isinstance(data["error"], str)
 
 
+def check_vlans(data: Any) -> None:
+    assert data, "no VLANs: record on a VTEP with zones live (a VLAN-aware bridge)"
+    for vid, vlan in data.items():
+        assert 1 <= int(vid) <= 4094  # int keys; recorded JSON gives them as strings
+        assert _model_ok(models.VlanDict, vlan)
+
+
+def check_route_to(data: Any) -> None:
+    assert data, "no routes: record on a switch with routing live"
+    for routes in data.values():
+        for route in routes:
+            assert _model_ok(models.RouteDict, route)
+    assert any(route["routing_table"] != "default" for routes in data.values() for route in routes), (
+        "routes of the global table only: record on a VTEP with zones (VRFs) live"
+    )
+
+
+def check_cli(data: Any) -> None:
+    assert data and all(isinstance(text, str) and text for text in data.values())
+
+
 def check_is_alive(data: Any) -> None:
     assert _model_ok(models.AliveDict, data)
 
@@ -192,6 +213,9 @@ GETTERS: dict[str, tuple[Callable[[Any], None], dict[str, Any]]] = {
     "get_lldp_neighbors": (check_lldp_neighbors, {}),
     "get_lldp_neighbors_detail": (check_lldp_neighbors_detail, {}),
     "get_config": (check_config, {}),
+    "get_vlans": (check_vlans, {}),
+    "get_route_to": (check_route_to, {}),
+    "cli": (check_cli, {"commands": ["show evpn es detail json"]}),
     "ping": (check_ping, {"destination": "127.0.0.1", "count": 2}),
 }
 

@@ -10,7 +10,7 @@ import pytest
 from napalm.base import NetworkDriver
 from napalm.base.test.getters import dict_diff, list_dicts_diff
 
-from napalm_frr import FRRDriver
+from napalm_frr import FRRDriver, parsers
 from tests.unit.napalm_frr.conformance import (
     GETTERS,
     MOCKED_DATA,
@@ -78,3 +78,9 @@ def test_the_password_is_in_no_attribute_or_repr() -> None:
     driver = FRRDriver("device", "fundament", "s3cret-password", optional_args={"port": 2222})
     assert "s3cret-password" not in repr(vars(driver))
     assert "s3cret-password" not in repr(driver)
+
+
+def test_a_switch_without_a_bridge_has_no_vlans() -> None:
+    """Where the kernel has no bridge (a lab switch at day 0), iproute2 6.1 answers `ip -j link show type
+    bridge` with an empty object per link."""
+    assert parsers.vlans("[]", "[{},{},{}]") == {}

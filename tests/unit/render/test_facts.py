@@ -5,7 +5,13 @@ from collections import Counter
 import pytest
 
 from inventory import Design
-from network.facts import DeviceFacts, all_facts, device_facts
+from network.facts import Bgp, DeviceFacts, all_facts, device_facts
+
+
+def bgp(facts: DeviceFacts) -> Bgp:
+    """The sample's underlay is eBGP: every device has BGP facts."""
+    assert facts.bgp is not None, facts.hostname
+    return facts.bgp
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +24,7 @@ def test_every_link_is_a_session_on_both_ends_with_the_peer_asn(
 ) -> None:
     for link in design.links:
         for local, remote in ((link.a, link.b), (link.b, link.a)):
-            sessions = [n for n in facts[local.device].bgp.neighbors if n.peer_device == remote.device]
+            sessions = [n for n in bgp(facts[local.device]).neighbors if n.peer_device == remote.device]
             assert len(sessions) == 1, f"{local.device} -> {remote.device}"
             session = sessions[0]
             assert session.remote_as == design.device_by_name[remote.device].asn
@@ -31,15 +37,15 @@ def test_every_link_is_a_session_on_both_ends_with_the_peer_asn(
 
 def test_sessions_count_matches_the_cabling_plan(design: Design, facts: dict[str, DeviceFacts]) -> None:
     ends = Counter(end.device for link in design.links for end in link.ends)
-    assert {name: len(f.bgp.neighbors) for name, f in facts.items()} == {
+    assert {name: len(bgp(f).neighbors) for name, f in facts.items()} == {
         device.name: ends[device.name] for device in design.devices
     }
 
 
 def test_shared_asn_roles_peer_with_the_shared_asn(facts: dict[str, DeviceFacts]) -> None:
-    leaf1 = facts["leaf1"].bgp.neighbors
+    leaf1 = bgp(facts["leaf1"]).neighbors
     assert {(n.peer_device, n.remote_as) for n in leaf1} == {("spine1", 65100), ("spine2", 65100)}
-    acc1 = facts["acc1"].bgp.neighbors
+    acc1 = bgp(facts["acc1"]).neighbors
     assert {(n.peer_device, n.remote_as) for n in acc1} == {("core1", 65200), ("core2", 65200)}
 
 
@@ -54,10 +60,11 @@ def test_every_present_on_gives_the_vtep_its_vni(design: Design, facts: dict[str
 
 
 def test_only_vteps_advertise_vnis(design: Design, facts: dict[str, DeviceFacts]) -> None:
+    assert design.routing.overlay is not None
     vtep_roles = design.routing.overlay.vtep_roles
     for name, device in facts.items():
         assert device.vtep == (device.role in vtep_roles), name
-        assert device.bgp.advertise_all_vni == device.vtep
+        assert bgp(device).advertise_all_vni == device.vtep
         if not device.vtep:
             assert device.segments == []
     assert not facts["spine1"].vtep
@@ -82,8 +89,8 @@ def test_link_mtu_is_the_smaller_end(facts: dict[str, DeviceFacts]) -> None:
 
 def test_loopback_is_router_id_and_the_only_network(facts: dict[str, DeviceFacts]) -> None:
     for device in facts.values():
-        assert device.bgp.router_id == device.loopback
-        assert [str(n) for n in device.bgp.networks] == [f"{device.loopback}/32"]
+        assert bgp(device).router_id == device.loopback
+        assert [str(n) for n in bgp(device).networks] == [f"{device.loopback}/32"]
 
 
 def test_services_carry_secret_references_only(facts: dict[str, DeviceFacts]) -> None:

@@ -51,6 +51,7 @@ def test_unnumbered_sessions_name_the_peer_asn_never_external(design: Design) ->
         text = render_device(facts, Platform.FRR)
         assert "external" not in text
         peers = dict(re.findall(r"^ neighbor (eth\d+) interface remote-as (\d+)$", text, re.M))
+        assert facts.bgp is not None
         expected = {n.interface: str(n.remote_as) for n in facts.bgp.neighbors if n.interface}
         assert peers == expected, name
 
@@ -66,8 +67,8 @@ def test_eos_peers_by_interface_with_the_peer_asn(design: Design) -> None:
 
 def test_vtep_bridges_hold_the_vxlan_device_and_access_ports(design: Design) -> None:
     text = render_device(device_facts(design, "leaf2"), Platform.FRR)
-    assert "    bridge-ports vxlan10210 eth3 eth5\n" in text
-    assert "    bridge-ports vxlan10010 eth4\n" in text
+    assert "    bridge-ports eth3 eth4 bond1 vxlan10010 vxlan10210 vxlan10230 vxlan50010 vxlan50210\n" in text
+    assert "    bridge-vids 10 210 230 4001 4004\n" in text
     assert "    vxlan-local-tunnelip 10.255.0.12\n" in text
     assert "advertise-all-vni" in text
     assert "advertise-all-vni" not in render_device(device_facts(design, "spine1"), Platform.FRR)

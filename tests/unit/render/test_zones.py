@@ -1,7 +1,7 @@
 """Zones in the facts and the firewall's configuration: VRFs with their L3VNI, anycast gateways, bonds with
-EVPN multihoming, the border leaves' legs, and nftables passing exactly what security.allowed names."""
+EVPN multihoming, the border leaves' legs, and the firewall's rules (nftables, and iptables for the lab) passing exactly what
+security.allowed names."""
 
-import os
 import re
 from itertools import permutations
 from pathlib import Path
@@ -10,7 +10,8 @@ import pytest
 
 from inventory import Design
 from network.facts import DeviceFacts, all_facts
-from network.firewall import render_firewall
+from network.firewall import FILES, IPTABLES_RULES, NFTABLES_RULES, firewall_facts, render_firewall
+from tests.golden import assert_matches_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "firewall"
 
@@ -45,7 +46,7 @@ def test_a_gateway_is_one_address_and_one_mac_on_every_vtep(
             (
                 f"{segment.gateway}/{segment.subnet.prefixlen}",
                 segment.zone,
-                design.routing.overlay.gateway_mac,
+                design.routing.overlay.gateway_mac if design.routing.overlay else None,
             )
         }
 
@@ -81,19 +82,16 @@ def test_a_dual_homed_server_is_one_ethernet_segment_on_both_leaves(facts: dict[
     assert members == {"eth3": None, "eth4": None, "eth5": "bond1"}
 
 
-_ACCEPT = re.compile(
+_NFT_ACCEPT = re.compile(
     r"iifname @zone_(\w+) oifname @zone_(\w+) (tcp|udp) dport \{ ([\d, ]+) \} ct state new accept"
+)
+_IPT_ACCEPT = re.compile(
+    r"-A FORWARD -i (\S+) -o (\S+) -p (tcp|udp) -m multiport --dports ([\d,]+) -m conntrack --ctstate NEW -j ACCEPT"
 )
 
 
-def test_the_firewall_passes_exactly_the_allowed_services(design: Design) -> None:
-    nftables = render_firewall(design)["/etc/nftables.conf"]
-    passed = {
-        (source, destination, protocol, int(port))
-        for source, destination, protocol, ports in _ACCEPT.findall(nftables)
-        for port in ports.split(", ")
-    }
-    expected = {
+def _allowed(design: Design) -> set[tuple[str, str, str, int]]:
+    return {
         (
             rule.source,
             rule.destination,
@@ -103,11 +101,19 @@ def test_the_firewall_passes_exactly_the_allowed_services(design: Design) -> Non
         for rule in design.security.allowed
         for name in rule.services
     }
-    assert passed == expected
+
+
+def test_nftables_passes_exactly_the_allowed_services(design: Design) -> None:
+    nftables = render_firewall(design)[NFTABLES_RULES]
+    passed = {
+        (source, destination, protocol, int(port))
+        for source, destination, protocol, ports in _NFT_ACCEPT.findall(nftables)
+        for port in ports.split(", ")
+    }
+    assert passed == _allowed(design)
     assert "policy drop;" in nftables.split("chain forward")[1]
-    assert (
-        nftables.count(" accept") == len(_ACCEPT.findall(nftables)) + 4
-    )  # established, lo, established, eth0
+    # Besides the allowed services: established (input and forward), lo, eth0.
+    assert nftables.count(" accept") == len(_NFT_ACCEPT.findall(nftables)) + 4
     zones = {zone.name for zone in design.security.zones}
     allowed = {(rule.source, rule.destination) for rule in design.security.allowed}
     for source, destination in permutations(sorted(zones), 2):
@@ -115,10 +121,32 @@ def test_the_firewall_passes_exactly_the_allowed_services(design: Design) -> Non
             assert f"@zone_{source} oifname @zone_{destination} " not in nftables
 
 
-def test_firewall_files_match_golden(design: Design) -> None:
-    for path, text in render_firewall(design).items():
-        golden = GOLDEN / Path(path).name
-        if os.environ.get("FUNDAMENT_UPDATE_GOLDEN") == "1":
-            golden.parent.mkdir(parents=True, exist_ok=True)
-            golden.write_text(text, encoding="utf-8")
-        assert text == golden.read_text(encoding="utf-8"), path
+def test_iptables_passes_what_nftables_passes_on_every_leg(design: Design) -> None:
+    """The lab loads the iptables rules (its kernel has no nf_tables ip/inet): they must be the same policy."""
+    assert design.security.firewall is not None
+    zone_of = {
+        leg: zone
+        for zone, legs in firewall_facts(design, design.security.firewall).zones.items()
+        for leg in legs
+    }
+    iptables = render_firewall(design)[IPTABLES_RULES]
+    rules = _IPT_ACCEPT.findall(iptables)
+    passed = {
+        (zone_of[inbound], zone_of[outbound], protocol, int(port))
+        for inbound, outbound, protocol, ports in rules
+        for port in ports.split(",")
+    }
+    assert passed == _allowed(design)
+    # Every leg of the source zone to every leg of the destination zone, for each allowed rule.
+    legs = {(zone_of[inbound], zone_of[outbound], inbound, outbound) for inbound, outbound, _, _ in rules}
+    for source, destination, _, _ in passed:
+        for inbound in (leg for leg, zone in zone_of.items() if zone == source):
+            for outbound in (leg for leg, zone in zone_of.items() if zone == destination):
+                assert (source, destination, inbound, outbound) in legs
+    assert ":FORWARD DROP" in iptables and ":INPUT DROP" in iptables
+    assert iptables.count("-j ACCEPT") == len(rules) + 4
+
+
+@pytest.mark.parametrize("path", sorted(FILES))
+def test_firewall_files_match_golden(design: Design, path: str) -> None:
+    assert_matches_golden(render_firewall(design)[path], GOLDEN / Path(path).name)

@@ -3,12 +3,14 @@
 Cases name the answers by request key, as `fundament net verify --record` writes them.
 """
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from network.verify.catalog import parse
 from network.verify.check import Status
+from network.verify.checks.zones import EVPN_ES_COMMAND
 from network.verify.observe import Observations
 
 LINK = {"a": {"device": "spine1", "interface": "eth1"}, "b": {"device": "leaf1", "interface": "eth1"}}
@@ -112,6 +114,43 @@ ZONE_INTERFACES = {
     ],
 }
 UP_ANYCAST = {"is_up": True, "is_enabled": True, "mac_address": "02:00:00:00:01:01"}
+
+
+def vlan(*ports: str) -> dict[str, Any]:
+    return {"name": "vlan", "interfaces": list(ports)}
+
+
+VLAN_PORTS = {
+    "device": "leaf1",
+    "ports": [
+        {"port": "eth3", "vlans": [210], "purpose": "access port of server"},
+        {"port": "bond1", "vlans": [210], "purpose": "bond of h-srv3"},
+        {"port": "vx-210", "vlans": [210], "purpose": "VNI 10210"},
+    ],
+}
+
+
+def routes(*entries: tuple[str, str]) -> dict[str, list[dict[str, Any]]]:
+    table: dict[str, list[dict[str, Any]]] = {}
+    for vrf, prefix in entries:
+        table.setdefault(prefix, []).append({"protocol": "bgp", "current_active": True, "routing_table": vrf})
+    return table
+
+
+VRF_TABLES = {
+    "device": "leaf1",
+    "vrfs": [{"vrf": "server", "present": ["10.20.210.0/24", "0.0.0.0/0"], "absent": ["10.10.110.0/24"]}],
+}
+
+ES_INPUT = {
+    "device": "leaf1",
+    "segments": [{"bond": "bond1", "esi": "03:02:00:00:00:00:01:00:00:01", "peers": ["10.255.0.12"]}],
+}
+# What leaf1 of the live lab answered (tests/unit/napalm_frr/mocked_data/cli/lab_leaf_zones).
+RECORDED_ES = (
+    Path(__file__).parents[1]
+    / "napalm_frr/mocked_data/cli/lab_leaf_zones/vtysh_-c_show_evpn_es_detail_json.txt"
+).read_text()
 
 CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] = [
     # id, check, inputs, answers, status, fragments of the message
@@ -490,6 +529,73 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any], Status, list[str]]] 
         },
         Status.FAIL,
         ["has MAC 0e:00:00:00:00:01, not 02:00:00:00:01:01", "bond1"],
+    ),
+    (
+        "bridge ports carry exactly their VLANs",
+        "vlan-membership",
+        VLAN_PORTS,
+        {"leaf1 get_vlans": {210: vlan("eth3", "bond1", "vx-210"), 4001: vlan("vx-4001")}},
+        Status.PASS,
+        ["3 bridge ports carry exactly their VLANs"],
+    ),
+    (
+        "an access port in the wrong segment, a VNI without its VLAN",
+        "vlan-membership",
+        VLAN_PORTS,
+        {"leaf1 get_vlans": {110: vlan("eth3"), 210: vlan("bond1"), 4001: vlan("vx-4001")}},
+        Status.FAIL,
+        [
+            "leaf1:eth3 (access port of server) carries VLANs 110, not 210",
+            "vx-210 (VNI 10210) carries VLANs none",
+        ],
+    ),
+    (
+        "each VRF routes its zone and its way out",
+        "vrf-routes",
+        VRF_TABLES,
+        {
+            "leaf1 get_route_to": routes(
+                ("server", "10.20.210.0/24"), ("server", "0.0.0.0/0"), ("kantoor", "10.10.110.0/24")
+            )
+        },
+        Status.PASS,
+        ["1 VRFs route their 2 prefixes and no other zone's"],
+    ),
+    (
+        "a VRF routes another zone's subnet and misses its default",
+        "vrf-routes",
+        VRF_TABLES,
+        {"leaf1 get_route_to": routes(("server", "10.20.210.0/24"), ("server", "10.10.110.0/24"))},
+        Status.FAIL,
+        ["VRF server on leaf1 has no route to 0.0.0.0/0", "routes another zone's 10.10.110.0/24"],
+    ),
+    (
+        "the bond's Ethernet segment is up and shared with the pair",
+        "evpn-es",
+        ES_INPUT,
+        {f"leaf1 cli {EVPN_ES_COMMAND}": RECORDED_ES},
+        Status.PASS,
+        ["1 Ethernet segments up and shared"],
+    ),
+    (
+        "the segment is down and the other leaf does not share it",
+        "evpn-es",
+        ES_INPUT,
+        {
+            f"leaf1 cli {EVPN_ES_COMMAND}": RECORDED_ES.replace('"operUp",', "").replace(
+                '"vtep":"10.255.0.12"', '"vtep":"10.255.0.99"'
+            )
+        },
+        Status.FAIL,
+        ["is down", "is not shared with 10.255.0.12"],
+    ),
+    (
+        "no Ethernet segment at all",
+        "evpn-es",
+        ES_INPUT,
+        {f"leaf1 cli {EVPN_ES_COMMAND}": "[]"},
+        Status.FAIL,
+        ["no Ethernet segment 03:02:00:00:00:00:01:00:00:01 (bond1)"],
     ),
     (
         "ntp missing",

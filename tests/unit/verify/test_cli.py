@@ -114,3 +114,18 @@ def test_warnings_only_exit_3(tmp_path: Path) -> None:
     )
     assert result.exit_code == 3, result.output
     assert "2 pass, 0 fail, 1 warn, 0 error" in result.output
+
+
+def test_checks_lists_every_registered_check_with_its_inputs() -> None:
+    from network.verify.checks import REGISTRY
+
+    result = runner.invoke(app, ["net", "verify", "checks", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = {entry["check"]: entry for entry in json.loads(result.stdout)}
+    assert set(listed) == set(REGISTRY)
+    lldp_entry = listed["lldp-neighbors"]
+    assert lldp_entry["needs"] == ["get_lldp_neighbors"] and lldp_entry["tags"] == ["cabling"]
+    assert lldp_entry["inputs"]["required"] == ["a", "b"]
+    assert listed["loopback-reachability"]["inputs"]["properties"]["max_lost"]["default"] == 0
+    table = runner.invoke(app, ["net", "verify", "checks"], env={"COLUMNS": "250"})
+    assert table.exit_code == 0 and "zone-service" in table.output and "endpoint-probe" in table.output

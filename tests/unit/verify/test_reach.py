@@ -1,9 +1,14 @@
-"""The parts of the live reach that run here without a lab: TCP probes against a loopback listener."""
+"""The parts of the live reach that run here without a lab: TCP probes against a loopback listener, and
+reading an endpoint's ping output."""
 
+import io
 import socket
+from typing import cast
 
-from network.verify.observe import EndpointPing, Getter, TcpPort
-from network.verify.reach import LiveReach, _tcp_open
+import paramiko
+
+from network.verify.observe import EndpointPing, Failure, Getter, TcpPort
+from network.verify.reach import LiveReach, _command, _read, _tcp_open
 
 
 def test_tcp_probe_tells_listening_from_closed() -> None:
@@ -24,6 +29,9 @@ class Loopback:
     def address(self, device: str) -> str:
         return "127.0.0.1"
 
+    def close(self) -> None:
+        pass
+
 
 def test_live_reach_answers_failures_instead_of_raising() -> None:
     reach = LiveReach(Loopback(), endpoints={"h-srv1": "127.0.0.1"})
@@ -36,3 +44,16 @@ def test_live_reach_answers_failures_instead_of_raising() -> None:
     assert answers[1].message == "ConnectionError: spine1: no driver here"
     assert reach.serves(EndpointPing("h-srv1", "10.0.0.1"))
     assert not reach.serves(EndpointPing("h-other", "10.0.0.1"))
+
+
+def test_an_endpoint_without_a_route_loses_every_ping_and_garbage_is_an_error() -> None:
+    ping = EndpointPing("h-srv2", "10.20.210.11")
+    assert "2>&1" in _command(ping), "ping's own complaints reach the reader"
+
+    def read(text: str) -> object:
+        return _read(ping, cast(paramiko.ChannelFile, io.BytesIO(text.encode())))
+
+    assert read("ping: connect: Network is unreachable\n") == 100
+    assert read("2 packets transmitted, 1 received, 50% packet loss, time 201ms\n") == 50
+    garbled = read("ping: unknown option\n")
+    assert isinstance(garbled, Failure) and "gave no loss figure" in garbled.message

@@ -8,7 +8,7 @@ from typing import Any
 from inventory import load_design
 from network.verify.catalog import parse
 from network.verify.check import Status
-from network.verify.observe import Failure, Observations, Request
+from network.verify.observe import EndpointPing, Failure, Observations, Request
 from network.verify.reach import RecordedReach
 from network.verify.runner import post_checks, run, select
 from tests.unit.verify.test_checks import BGP_ENTRY, GOOD_BGP, LINK, bgp, lldp, peer
@@ -133,3 +133,45 @@ def test_recording_round_trip() -> None:
     replayed = Observations.from_json(seen.as_json())
     assert replayed.as_json() == seen.as_json()
     assert seen.as_json()["spine1 tcp 80"] == {"failure": "timeout"}
+
+
+class WithoutEndpoints(RecordedReach):
+    """A target with no test hosts (production): endpoint requests cannot be served."""
+
+    def serves(self, request: Request) -> bool:
+        return not isinstance(request, EndpointPing)
+
+
+def test_a_post_check_that_cannot_be_run_fails_the_device_instead_of_being_left_out() -> None:
+    design = load_design()
+    endpoint = {
+        "check": "endpoint-reachability",
+        "inputs": {
+            "source": {"name": "h-srv1", "attach": "leaf1:eth3", "segment": "server", "zone": "server"},
+            "target": {
+                "name": "h-srv2",
+                "attach": "leaf2:eth3",
+                "segment": "server",
+                "zone": "server",
+                "ipv4": "10.20.210.12",
+            },
+            "expect": "reachable",
+            "reason": "same segment",
+        },
+    }
+    checks = parse({"checks": [*CATALOG["checks"], endpoint]})
+    verdicts = post_checks(
+        design, ["leaf1", "spine1"], WithoutEndpoints(Observations.from_json(GOOD)), wait=0, catalog=checks
+    )
+    assert not verdicts["leaf1"].passed
+    assert verdicts["leaf1"].summary.startswith("1 of 3 checks failed")
+    assert "cannot be run here" in verdicts["leaf1"].summary
+    assert verdicts["spine1"].passed
+
+
+def test_a_device_no_post_check_covers_is_not_passed() -> None:
+    verdicts = post_checks(
+        load_design(), ["leaf2"], RecordedReach(Observations.from_json(GOOD)), wait=0, catalog=parse(CATALOG)
+    )
+    assert not verdicts["leaf2"].passed
+    assert verdicts["leaf2"].summary == "no post-check covers this device: it is not confirmed on zero checks"

@@ -1,15 +1,27 @@
-"""The lab's Nornir inventory from the design plus containerlab's generated file (recorded from a deploy)."""
+"""The one Nornir builder (network.targets) for the lab, checked against containerlab's generated file
+(recorded from a deploy), and for production."""
 
 import re
 from pathlib import Path
 
 import pytest
+from nornir.core import Nornir
+from nornir.core.inventory import Inventory
 from nornir.plugins.runners import ThreadedRunner
 
 from inventory import Design
-from network.lab.nornir_inventory import LabInventoryError, build_inventory, lab_nornir
+from network.lab.clab_inventory import LabInventoryError
+from network.targets import DesignInventory, Target, nornir_for
 
 RECORDED = Path(__file__).parent / "data" / "nornir-simple-inventory.yml"
+
+
+def build_inventory(design: Design, clab_inventory: Path) -> Inventory:
+    return DesignInventory(design, Target.LAB, clab_inventory).load()
+
+
+def lab_nornir(design: Design, clab_inventory: Path) -> Nornir:
+    return nornir_for(design, Target.LAB, clab_inventory=clab_inventory)
 
 
 def test_one_host_per_device_at_its_management_address(design: Design) -> None:
@@ -67,3 +79,18 @@ def test_an_address_other_than_the_designs_is_an_error(design: Design, tmp_path:
 def test_no_lab_deployed_says_so(design: Design, tmp_path: Path) -> None:
     with pytest.raises(LabInventoryError, match="fundament lab up"):
         build_inventory(design, tmp_path / "absent.yml")
+
+
+def test_production_hosts_run_their_designed_platform_with_the_network_login(
+    design: Design, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUNDAMENT_NET_USERNAME", "netops")
+    monkeypatch.setenv("FUNDAMENT_NET_PASSWORD", "s3cret-production")
+    nornir = nornir_for(design, Target.PRODUCTION, ["leaf1", "spine1"], workers=5)
+    assert sorted(nornir.inventory.hosts) == ["leaf1", "spine1"]
+    host = nornir.inventory.hosts["leaf1"]
+    assert (host.hostname, host.platform) == (str(design.device_by_name["leaf1"].mgmt_ipv4.ip), "eos")
+    assert (host.username, host.password) == ("netops", "s3cret-production")
+    assert host.get_connection_parameters("netmiko").platform == "arista_eos"
+    assert [group.name for group in host.groups] == ["role-leaf", "site-dc1"]
+    assert isinstance(nornir.runner, ThreadedRunner) and nornir.runner.num_workers == 5
