@@ -13,7 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 log() { echo "==> $*" >&2; }
 die() { echo "bootstrap-lab: $*" >&2; exit 1; }
 
-"$here/bootstrap-docker.sh" graphviz sshpass patch user-mode-linux
+"$here/bootstrap-docker.sh" graphviz sshpass patch user-mode-linux gcc libc6-dev
 
 export CLAB_VERSION_CHECK=disable
 gobin=${GOBIN:-$HOME/go/bin}

@@ -122,8 +122,8 @@ for iface in $interfaces; do
   index=$((index + 1))
 done
 
-# UML 6.1 cannot restore FPU state through XSAVE on hosts with AVX-512, PKRU or AMX (see the launcher).
-TMPDIR=$state python3 /usr/local/sbin/fundament-fxsave-only linux.uml "$@" </dev/null &
+# UML 6.1 cannot restore FPU registers on hosts with AVX-512, PKRU or AMX: see uml-xstate.c.
+TMPDIR=$state LD_PRELOAD=/usr/local/lib/fundament-uml-xstate.so linux.uml "$@" </dev/null &
 guest=$!
 # The guest is disposable (its writes live in $state): a stop ends it at once.
 trap 'kill -KILL $guest 2>/dev/null' TERM INT

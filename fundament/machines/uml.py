@@ -6,8 +6,9 @@ What `machine_recipe` adds to a recipe:
 - Debian's `user-mode-linux` (the kernel, `/usr/bin/linux.uml`) and `kmod`; its module tree is linked to
   `/lib/modules/<version>` so the guest loads modules on demand;
 - `boot_disk=True`: the finished root file system is also packed as `/machine/disk.img` (ext4);
-- the entry point `runner.sh` (container side), which starts the kernel through `fxsave_only.py` (the
-  hosts' XSAVE layouts differ from the one UML 6.1 knows), and the guest's PID 1 `guest-init.sh`;
+- the entry point `runner.sh` (container side), which starts the kernel with `uml-xstate.c` preloaded (UML
+  6.1 cannot restore FPU registers on hosts whose XSAVE area is larger than AVX's), and the guest's PID 1
+  `guest-init.sh`;
 - the recipe's own entry point and command become the command the guest runs once booted.
 
 At start the runner mounts an exec tmpfs on /run/machine (UML's memory file and the node's copy-on-write
@@ -31,7 +32,7 @@ INJECT_DIR = "/machine/inject"
 """Files below this directory of the container appear at the same path, relative to /, in the guest."""
 _RUNNER = "/usr/local/sbin/fundament-machine"
 _GUEST_INIT = "/usr/local/sbin/fundament-machine-init"
-_FXSAVE_ONLY = "/usr/local/sbin/fundament-fxsave-only"
+_XSTATE_SOURCE = "/usr/local/src/fundament-uml-xstate.c"
 
 # The kernel's modules ship for UML under /usr/lib/uml/modules; the guest's modprobe looks in /lib/modules.
 # Loading bonding would otherwise create a bond0 nobody asked for.
@@ -42,22 +43,28 @@ for tree in /usr/lib/uml/modules/*; do
   depmod -a "${tree##*/}"
 done
 echo 'options bonding max_bonds=0' >/etc/modprobe.d/fundament-machine.conf
+gcc -O2 -Wall -shared -fPIC -o /usr/local/lib/fundament-uml-xstate.so \
+  /usr/local/src/fundament-uml-xstate.c -ldl
 """
+# The compiler builds the preloaded library (uml-xstate.c) and leaves again, unless the recipe wants it.
+_COMPILER = ["gcc", "libc6-dev"]
 
 
 def machine_recipe(recipe: ImageRecipe) -> ImageRecipe:
     """`recipe` as a machine image: same root file system, booted under UML; named `<name>-uml`."""
+    added = [package for package in _COMPILER if package not in recipe.packages]
+    purge = f"apt-get purge -y {' '.join(added)} >/dev/null\n" if added else ""
     return recipe.model_copy(
         update={
             "name": f"{recipe.name}-uml",
-            "packages": [*recipe.packages, "user-mode-linux", "kmod", "python3-minimal"],
+            "packages": [*recipe.packages, "user-mode-linux", "kmod", *added],
             "files": {
                 **recipe.files,
                 _RUNNER: ImageFile(source=_HERE / "runner.sh", mode=0o755),
                 _GUEST_INIT: ImageFile(source=_HERE / "guest-init.sh", mode=0o755),
-                _FXSAVE_ONLY: ImageFile(source=_HERE / "fxsave_only.py", mode=0o755),
+                _XSTATE_SOURCE: ImageFile(source=_HERE / "uml-xstate.c", mode=0o644),
             },
-            "setup": recipe.setup + _KERNEL_SETUP,
+            "setup": recipe.setup + _KERNEL_SETUP + purge,
             "entrypoint": [_RUNNER],
             "cmd": [*recipe.entrypoint, *recipe.cmd],
             "boot_disk": True,
