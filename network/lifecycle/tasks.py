@@ -23,9 +23,16 @@ def driver(task: Task) -> NetworkDriver:
     return connection
 
 
+REASON_LINES = 12
+"""A device's error is kept to this many lines: FRR names the offending line after its own header."""
+
+
 def _reason(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0] if text else 'no detail'}"
+    lines = [line for line in str(error).strip().splitlines() if line.strip()]
+    if len(lines) > REASON_LINES:
+        lines = [*lines[:REASON_LINES], f"({len(lines) - REASON_LINES} more lines)"]
+    detail = "\n".join(lines) if lines else "no detail"
+    return f"{type(error).__name__}: {detail}"
 
 
 def outcome(task: Task, status: Status, diff: str = "", message: str = "") -> Result:

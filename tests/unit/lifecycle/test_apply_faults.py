@@ -131,6 +131,21 @@ def test_an_error_without_a_message_is_named_by_its_type() -> None:
     assert_old(devices["a"])
 
 
+@pytest.mark.parametrize(("noise", "last"), [(10, "x"), (11, "(1 more lines)"), (30, "(20 more lines)")])
+def test_a_many_line_error_keeps_the_lines_that_name_the_fault(noise: int, last: str) -> None:
+    def rejected() -> None:
+        raise RuntimeError(
+            "FRR rejects the candidate:\n\n% Unknown command: neighbor x banana\n" + "x\n" * noise
+        )
+
+    devices = fleet("a")
+    devices["a"].faults["load_replace_candidate"] = Fault(rejected)
+    lines = apply(devices, checks())["a"].message.split("\n")
+    assert lines[:2] == ["RuntimeError: FRR rejects the candidate:", "% Unknown command: neighbor x banana"]
+    assert (len(lines), lines[-1]) == (min(2 + noise, 13), last)
+    assert_old(devices["a"])
+
+
 def test_plan_says_which_devices_differ_and_touches_none(capsys: pytest.CaptureFixture[str]) -> None:
     devices = fleet("a", "b")
     devices["b"].running = "hostname b\nnew\n"
