@@ -14,9 +14,9 @@ import pytest
 
 from inventory import load_design
 from network.lifecycle import stages
-from network.lifecycle.outcome import CheckVerdict, Status
+from network.lifecycle.outcome import Status
 from network.targets import Target, connected
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, unjudged
 from tests.lab.fundament_cli import FUNDAMENT, changed_lines, design_copy, fundament
 
 pytestmark = pytest.mark.lab
@@ -143,9 +143,6 @@ def test_wrong_credentials_fail_every_device_cleanly_and_change_nothing(
 def test_a_config_the_device_rejects_fails_that_device_only(applied: dict[str, dict[str, Any]]) -> None:
     design = load_design()
 
-    def no_checks(devices: list[str]) -> dict[str, CheckVerdict]:
-        return {name: CheckVerdict(device=name, passed=True, summary="not judged") for name in devices}
-
     with connected(design, Target.LAB, ["leaf1", "leaf2"]) as nr:
         running = {
             name: multi[0].result
@@ -159,7 +156,7 @@ def test_a_config_the_device_rejects_fails_that_device_only(applied: dict[str, d
             "router bgp 65101", "router bgp 65101\n neighbor eth1 remote-as banana"
         )
         configs = {"leaf1": rejected, "leaf2": running["leaf2"]}
-        outcomes = {o.device: o for o in stages.apply(nr, configs, no_checks, revert_in=120)}
+        outcomes = {o.device: o for o in stages.apply(nr, configs, unjudged, revert_in=120)}
     assert outcomes["leaf1"].status is Status.FAILED
     assert "banana" in outcomes["leaf1"].message or "reject" in outcomes["leaf1"].message.lower()
     assert outcomes["leaf2"].status is Status.UNCHANGED

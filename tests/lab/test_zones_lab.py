@@ -22,9 +22,9 @@ from inventory.migrations import load_migrations
 from network.intended import Intent, push_configs
 from network.lab.topology import day_zero_interfaces
 from network.lifecycle import stages
-from network.lifecycle.outcome import CheckVerdict, Status
+from network.lifecycle.outcome import Status
 from network.targets import Target, connected
-from tests.lab.conftest import Lab
+from tests.lab.conftest import Lab, unjudged
 from tests.lab.day_zero import BASELINE_FILES, DayZero, day_zero, running_configs
 from tests.lab.fundament_cli import design_copy, fundament, not_applied, not_done
 
@@ -69,10 +69,6 @@ def test_the_whole_catalog_passes_with_zones_live(applied: dict[str, Any]) -> No
     assert any("cannot open" in r["title"] for r in matrix) and any(" opens " in r["title"] for r in matrix)
 
 
-def _unjudged(devices: list[str]) -> dict[str, CheckVerdict]:
-    return {name: CheckVerdict(device=name, passed=True, summary="not judged") for name in devices}
-
-
 @pytest.mark.xfail(
     strict=False,
     reason="known, issue 11: passed alone (2026-12-03); in the full CI run of 2026-12-03 verify caught the "
@@ -88,7 +84,7 @@ def test_a_zone_leak_made_past_the_checks_is_caught_by_verify_and_undone_by_appl
     leaky = load_design(design_copy(tmp_path, **LEAK))
     intent = Intent(leaky, load_migrations(SAMPLE_DESIGN / "migrations", leaky))
     with connected(leaky, Target.LAB, list(LEAKING)) as nr:
-        pushed = stages.apply(nr, push_configs(intent, Target.LAB, LEAKING), _unjudged, revert_in=900)
+        pushed = stages.apply(nr, push_configs(intent, Target.LAB, LEAKING), unjudged, revert_in=900)
     assert {o.device: o.status for o in pushed} == dict.fromkeys(LEAKING, Status.APPLIED), pushed
     # A retry re-runs only failed checks, which the leak keeps failing: a wait would only be spent.
     caught = verify(wait=0)
