@@ -58,9 +58,10 @@ l3vnis() {
 
 # Unconfigure the running L3VNIs that the config in FILE no longer has, before frr-reload.py runs: it
 # removes `router bgp ASN vrf VRF` first, which FRR 8.4 refuses while the VRF still has its L3VNI
-# ("% Please unconfigure l3vni"), so taking a zone away would fail half-way.
+# ("% Please unconfigure l3vni"), so taking a zone away would fail half-way. RUNNING is the running
+# config when the caller has just read it (a commit's rollback point); otherwise it is read here.
 release_l3vnis() {
-    vtysh -c "show running-config" | l3vnis >"$STATE/l3vnis.running"
+    if [ -n "${2:-}" ]; then l3vnis <"$2"; else vtysh -c "show running-config" | l3vnis; fi >"$STATE/l3vnis.running"
     l3vnis <"$1" | comm -23 "$STATE/l3vnis.running" - | while read -r vrf vni; do
         echo "== vrf $vrf: no vni $vni (before the reload removes its BGP instance)" >>"$LOG"
         vtysh -c "configure terminal" -c "vrf $vrf" -c "no vni $vni" >>"$LOG" 2>&1 || exit 1
@@ -74,6 +75,7 @@ release_l3vnis() {
 apply_dir() {
     dir=$1
     how=${2:-reload}
+    running=${3:-}
     # A reload whose interfaces file is the one in place skips ifreload (ifupdown2 in a user-mode-Linux
     # switch spends 10-15 s of CPU on it); a restart always runs it, to leave no doubt after a failure.
     if [ "$how" = reload ] && cmp -s "$dir/interfaces" /etc/network/interfaces; then
@@ -94,7 +96,7 @@ apply_dir() {
         # The daemons it starts must not inherit our lock (fd 9), or they would hold it forever.
         /usr/lib/frr/frrinit.sh restart >>"$LOG" 2>&1 9>&- || return 1
     else
-        release_l3vnis "$dir/frr.conf" || return 1
+        release_l3vnis "$dir/frr.conf" "$running" || return 1
         $FRR_RELOAD --reload /etc/frr/frr.conf >>"$LOG" 2>&1 || return 1
     fi
     sshd_changed=""
@@ -233,7 +235,7 @@ cmd_commit() {
         done; } >"$ROLLBACK.new/files.list"
     rm -rf "$ROLLBACK"
     mv "$ROLLBACK.new" "$ROLLBACK"
-    if ! apply_dir "$CAND"; then
+    if ! apply_dir "$CAND" reload "$ROLLBACK/frr.conf"; then
         echo "applying the candidate failed; restoring the rollback point:" >&2
         log_tail
         cp "$LOG" "$STATE/failed.log"
