@@ -40,8 +40,9 @@ class AccessInterface(Model):
     segment: str
     vlan: int
     description: str
-    bond: str | None = None
-    """The bond this port is a member of (an endpoint's LACP bond), once zones are live."""
+    bond: int | None = None
+    """The Ethernet segment id of the endpoint LACP bond this port is a member of (its platform names the
+    bond after it), once zones are live."""
 
 
 class BgpNeighbor(Model):
@@ -94,39 +95,35 @@ class Ospf(Model):
 
 
 class VlanFacts(Model):
-    """A segment this device switches without the overlay: a VLAN of `DeviceFacts.bridge`, tagged on the
+    """A segment this device switches without the overlay: a VLAN of the platform's bridge, tagged on the
     trunks that carry it, untagged on its access ports; on its one routing device also its gateway."""
 
     name: str
     vlan: int
     description: str
     gateway: IPv4Interface | None
-    svi: str
 
 
 class SegmentFacts(Model):
-    """A segment carried by this VTEP: its bridge, its VXLAN device and its access ports."""
+    """A segment carried by this VTEP: its VLAN, its VNI and its access ports (before zones each segment has a
+    bridge of its own, then it is a VLAN of the platform's bridge)."""
 
     name: str
     vlan: int
     vni: int
     description: str
-    bridge: str
-    """Its own plain bridge until zones are live; then every segment is a VLAN of `DeviceFacts.bridge`."""
-    vxlan_device: str
     access_ports: list[str]
     zone: str
     vrf: str | None
     """The zone's VRF, where the segment's anycast gateway lives (None: the zone is layer 2 only)."""
     gateway: IPv4Interface
     """The anycast gateway: the same address (and `DeviceFacts.gateway_mac`) on every VTEP carrying it."""
-    svi: str
 
 
 class BondFacts(Model):
-    """This switch's side of an endpoint's LACP bond: one EVPN multihoming Ethernet segment."""
+    """This switch's side of an endpoint's LACP bond: one EVPN multihoming Ethernet segment, after whose id
+    the platform names the bond."""
 
-    name: str
     members: list[str]
     segment: str
     vlan: int
@@ -157,8 +154,6 @@ class VrfFacts(Model):
     zone: str
     l3vni: int
     vlan: int
-    vxlan_device: str
-    svi: str
     legs: list[FirewallLeg]
 
 
@@ -210,8 +205,6 @@ class DeviceFacts(Model):
     vlans: list[VlanFacts]
     """Segments this device carries without the overlay."""
     services: Services
-    bridge: str = "br0"
-    """The VLAN-aware bridge once zones are live."""
     gateway_mac: str
     vrfs: list[VrfFacts]
     bonds: list[BondFacts]
@@ -255,7 +248,6 @@ def _bonds(design: Design, device: Device) -> list[BondFacts]:
         bond = endpoint.bond
         bonds.append(
             BondFacts(
-                name=f"bond{bond.es_id}",
                 members=members,
                 segment=segment.name,
                 vlan=segment.vlan,
@@ -312,8 +304,6 @@ def _vrfs(design: Design, device: Device, carried: list[SegmentFacts]) -> list[V
             zone=zone.name,
             l3vni=zone.vrf.l3vni,
             vlan=zone.vrf.vlan,
-            vxlan_device=f"vxlan{zone.vrf.l3vni}",
-            svi=f"vlan{zone.vrf.vlan}",
             legs=legs.get(zone.name, []),
         )
         for zone in design.security.zones
@@ -353,7 +343,6 @@ def _vlans(design: Design, device: Device, routes: bool) -> list[VlanFacts]:
             vlan=segment.vlan,
             description=segment.description,
             gateway=IPv4Interface(f"{segment.gateway}/{segment.subnet.prefixlen}") if routes else None,
-            svi=f"vlan{segment.vlan}",
         )
         for segment in sorted(design.segments_on(device.name), key=lambda segment: segment.vlan)
     ]
@@ -411,20 +400,17 @@ def _device_facts(
             vlan=segment.vlan,
             vni=segment.vni,
             description=segment.description,
-            bridge=f"br{segment.vlan}",
-            vxlan_device=f"vxlan{segment.vni}",
             access_ports=ports_by_segment.get(segment.name, []),
             zone=segment.zone,
             vrf=segment.zone if zones[segment.zone].vrf else None,
             gateway=IPv4Interface(f"{segment.gateway}/{segment.subnet.prefixlen}"),
-            svi=f"vlan{segment.vlan}",
         )
         for segment in (design.segments_on(device.name) if vtep else [])
         if segment.vni is not None
     ]
     vlans = _vlans(design, device, routes)
     bonds = _bonds(design, device) if vtep else []
-    bond_of = {member: bond.name for bond in bonds for member in bond.members}
+    bond_of = {member: bond.es_id for bond in bonds for member in bond.members}
     segment_by_name = design.segment_by_name
     firewall = design.security.firewall
     loopback = device.loopback

@@ -42,11 +42,19 @@ class PlatformSpec:
     loopback: str
     management: str
     files: tuple[ConfigFile, ...]
+    svi: str
+    """Format of a segment's routed VLAN interface (`{vlan}`)."""
+    bond: str
+    """Format of an endpoint's LACP bond, named after its Ethernet segment id (`{es_id}`)."""
     not_rendered: tuple[str, ...] = ()
     """Design features this platform's configuration leaves out, and why (for the lab fidelity report)."""
     vxlan_interface: str | None = None
     """Format of the interface carrying a VNI (`{vni}`) where each VNI has its own; None where all VNIs
     share one (EOS's Vxlan1), so no per-VNI check can tell them apart."""
+    bridge: str | None = None
+    """The VLAN-aware bridge whose VLANs the zoned segments are; None where VLANs need no named bridge."""
+    segment_bridge: str | None = None
+    """Format of a segment's own plain bridge (`{vlan}`) on a VTEP without zones; None where there is none."""
     service_lines: Mapping[Service, str] = field(default_factory=lambda: MappingProxyType({}))
     """Running-config line (a regular expression, `{address}` filled in) naming a baseline server, per
     service (ntp, dns, syslog) that this platform's configuration carries."""
@@ -57,6 +65,26 @@ class PlatformSpec:
     def interface_name(self, design_name: str) -> str:
         """The platform's name for a design interface `ethN`."""
         return self.interface.format(number=int(design_name.removeprefix("eth")))
+
+    def svi_name(self, vlan: int) -> str:
+        return self.svi.format(vlan=vlan)
+
+    def bond_name(self, es_id: int) -> str:
+        return self.bond.format(es_id=es_id)
+
+    def vxlan_name(self, vni: int) -> str:
+        return self._named(self.vxlan_interface, "VXLAN interface per VNI").format(vni=vni)
+
+    def segment_bridge_name(self, vlan: int) -> str:
+        return self._named(self.segment_bridge, "bridge per segment").format(vlan=vlan)
+
+    def bridge_name(self) -> str:
+        return self._named(self.bridge, "named VLAN-aware bridge")
+
+    def _named(self, name: str | None, what: str) -> str:
+        if name is None:
+            raise ValueError(f"platform {self.name.value} has no {what}")
+        return name
 
 
 FILE_MARKER = candidate.MARKER
@@ -77,6 +105,8 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
             ConfigFile("/etc/ssh/sshd_config.d/fundament.conf", ("sshd.j2",), Feature.BASELINE),
             ConfigFile("/etc/issue.net", ("banner.j2",), Feature.BASELINE),
         ),
+        svi="vlan{vlan}",
+        bond="bond{es_id}",
         not_rendered=(
             "ntp: the lab image runs no NTP daemon; containers share the host's clock",
             "dns: Docker owns /etc/resolv.conf in every container",
@@ -87,6 +117,8 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
             "management VRF: the kernel has no VRF devices; eth0 stays with Docker",
         ),
         vxlan_interface="vxlan{vni}",
+        bridge="br0",
+        segment_bridge="br{vlan}",
         secret_lines=(
             "password",
             r"enable (?:secret|password)",
@@ -117,6 +149,8 @@ PLATFORMS: dict[Platform, PlatformSpec] = {
                 ),
             ),
         ),
+        svi="Vlan{vlan}",
+        bond="Port-Channel{es_id}",
         service_lines=MappingProxyType(
             {
                 "ntp": r"^ntp server\b.*\b{address}\b",

@@ -42,7 +42,16 @@ def template_environment(folder: str) -> jinja2.Environment:
 @cache
 def _environment(platform: Platform) -> jinja2.Environment:
     environment = template_environment(platform.value)
-    environment.filters["ifname"] = PLATFORMS[platform].interface_name
+    spec = PLATFORMS[platform]
+    # Every device name a template writes comes from the platform's spec: facts carry numbers only.
+    environment.filters.update(
+        ifname=spec.interface_name,
+        svi=spec.svi_name,
+        bond=spec.bond_name,
+        vxlan=spec.vxlan_name,
+        segment_bridge=spec.segment_bridge_name,
+    )
+    environment.globals["bridge"] = spec.bridge_name
     environment.filters["secret"] = secret_marker
     return environment
 

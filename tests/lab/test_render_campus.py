@@ -14,7 +14,9 @@ import pytest
 
 from fundament.paths import SAMPLE_DESIGN
 from inventory import load_design
+from inventory.model import Platform
 from network.facts import device_facts
+from network.platforms import PLATFORMS
 from tests.lab.switch_machine import APPLY_THEN_TEST, reload_changes, run_steps, switch_image
 
 pytestmark = pytest.mark.docker
@@ -71,4 +73,4 @@ def test_campus_frr_config_runs_on_a_real_kernel(image: str, device: str, tmp_pa
         block = ospf.split(f"{interface.name} is up", 1)[1].split("\n\n", 1)[0]
         assert "Area 0.0.0.0" in block and "Network Type POINTOPOINT" in block, block
     for vlan in facts.vlans:
-        assert f"{vlan.svi} is up" in ospf
+        assert f"{PLATFORMS[Platform.FRR].svi_name(vlan.vlan)} is up" in ospf

@@ -61,10 +61,11 @@ def test_frr_platform_files_are_accepted_by_their_daemons(image: str, device: st
     assert seen["ifquery"].status == 0, seen["ifquery"].output
     assert "[fail]" not in seen["ifquery"].output
     masters = {link["ifname"]: link.get("master") for link in json.loads(seen["links"].output)}
-    bonded = {member: bond.name for bond in facts.bonds for member in bond.members}
+    frr = PLATFORMS[Platform.FRR]
+    bonded = {member: frr.bond_name(bond.es_id) for bond in facts.bonds for member in bond.members}
     for segment in facts.segments:
-        for port in [segment.vxlan_device, *(bonded.get(port, port) for port in segment.access_ports)]:
-            assert masters.get(port) == facts.bridge, (segment.name, port, masters)
+        for port in [frr.vxlan_name(segment.vni), *(bonded.get(port, port) for port in segment.access_ports)]:
+            assert masters.get(port) == frr.bridge_name(), (segment.name, port, masters)
     addresses = seen["addresses"].output
     assert f"{facts.loopback}/32" in addresses
     for interface in facts.interfaces:

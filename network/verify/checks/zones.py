@@ -168,16 +168,20 @@ class ZoneInterfaces(DeviceCheck[ZoneInterfacesInput]):
     @classmethod
     def from_design(cls, scope: Scope) -> Iterator[Self]:
         for name, facts in _zoned(scope).items():
+            spec = scope.platform(name)
             wanted = [
-                ZoneInterface(name=s.svi, purpose=f"gateway of {s.name}", mac=facts.gateway_mac)
+                ZoneInterface(
+                    name=spec.svi_name(s.vlan), purpose=f"gateway of {s.name}", mac=facts.gateway_mac
+                )
                 for s in facts.segments
                 if s.vrf
             ]
             wanted += [
-                ZoneInterface(name=v.svi, purpose=f"L3VNI {v.l3vni} of VRF {v.name}") for v in facts.vrfs
+                ZoneInterface(name=spec.svi_name(v.vlan), purpose=f"L3VNI {v.l3vni} of VRF {v.name}")
+                for v in facts.vrfs
             ]
             wanted += [
-                ZoneInterface(name=b.name, purpose=f"bond, ES {b.es_id} ({b.description})")
+                ZoneInterface(name=spec.bond_name(b.es_id), purpose=f"bond, ES {b.es_id} ({b.description})")
                 for b in facts.bonds
             ]
             wanted += [
@@ -238,20 +242,23 @@ class VlanMembership(DeviceCheck[VlanMembershipInput]):
     def from_design(cls, scope: Scope) -> Iterator[Self]:
         """A zoned VTEP's VLANs per bridge port."""
         for name, facts in _zoned(scope).items():
+            spec = scope.platform(name)
             ports = [
                 PortVlans(port=p.name, vlans=[p.vlan], purpose=f"access port of {p.segment}")
                 for p in facts.access_ports
                 if p.bond is None
             ]
             ports += [
-                PortVlans(port=b.name, vlans=[b.vlan], purpose=f"bond of {b.description}")
+                PortVlans(port=spec.bond_name(b.es_id), vlans=[b.vlan], purpose=f"bond of {b.description}")
                 for b in facts.bonds
             ]
             ports += [
-                PortVlans(port=s.vxlan_device, vlans=[s.vlan], purpose=f"VNI {s.vni}") for s in facts.segments
+                PortVlans(port=spec.vxlan_name(s.vni), vlans=[s.vlan], purpose=f"VNI {s.vni}")
+                for s in facts.segments
             ]
             ports += [
-                PortVlans(port=v.vxlan_device, vlans=[v.vlan], purpose=f"L3VNI {v.l3vni}") for v in facts.vrfs
+                PortVlans(port=spec.vxlan_name(v.l3vni), vlans=[v.vlan], purpose=f"L3VNI {v.l3vni}")
+                for v in facts.vrfs
             ]
             if ports:
                 yield cls(VlanMembershipInput(device=name, ports=ports))
@@ -393,7 +400,7 @@ class EthernetSegments(DeviceCheck[EthernetSegmentsInput]):
         for name, facts in zoned.items():
             segments = [
                 EthernetSegment(
-                    bond=b.name,
+                    bond=scope.platform(name).bond_name(b.es_id),
                     esi=b.esi,
                     peers=[loopback for other, loopback in sharing[b.esi] if other != name],
                 )

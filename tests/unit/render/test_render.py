@@ -105,3 +105,13 @@ def test_fill_secrets_puts_the_values_in_only_for_the_push(
     assert "key 0 golden-tacacs-Key-42" in filled
     assert not SECRET_MARKER.search(filled)
     assert fill_secrets(text, lambda name: SecretStr(name.lower())).count("fundament_noc_password") == 1
+
+
+def test_a_device_name_the_platform_does_not_make_is_refused_not_guessed(design: Design) -> None:
+    """EOS carries every VNI on one Vxlan1 and has no named bridge: a template asking for either must fail."""
+    eos = PLATFORMS[Platform.EOS]
+    with pytest.raises(ValueError, match="eos has no VXLAN interface per VNI"):
+        eos.vxlan_name(10210)
+    with pytest.raises(ValueError, match="eos has no named VLAN-aware bridge"):
+        _environment(Platform.EOS).from_string("{{ bridge() }}").render()
+    assert (eos.svi_name(210), eos.bond_name(1)) == ("Vlan210", "Port-Channel1")

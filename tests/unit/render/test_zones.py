@@ -73,13 +73,13 @@ def test_border_leaf_legs_face_the_firewall_addresses(design: Design, facts: dic
 
 def test_a_dual_homed_server_is_one_ethernet_segment_on_both_leaves(facts: dict[str, DeviceFacts]) -> None:
     bonds = {name: facts[name].bonds for name in ("leaf1", "leaf2")}
-    assert {name: [(b.name, b.members, b.vlan) for b in found] for name, found in bonds.items()} == {
-        "leaf1": [("bond1", ["eth5"], 210)],
-        "leaf2": [("bond1", ["eth5"], 210)],
+    assert {name: [(b.es_id, b.members, b.vlan) for b in found] for name, found in bonds.items()} == {
+        "leaf1": [(1, ["eth5"], 210)],
+        "leaf2": [(1, ["eth5"], 210)],
     }
     assert bonds["leaf1"][0].esi == bonds["leaf2"][0].esi == "03:02:00:00:00:00:01:00:00:01"
     members = {p.name: p.bond for p in facts["leaf1"].access_ports}
-    assert members == {"eth3": None, "eth4": None, "eth5": "bond1"}
+    assert members == {"eth3": None, "eth4": None, "eth5": 1}
 
 
 _NFT_ACCEPT = re.compile(
