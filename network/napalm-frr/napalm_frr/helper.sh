@@ -51,33 +51,42 @@ log_tail() {
     tail -n 30 "$LOG" >&2
 }
 
+# "VRF VNI" for each `vrf VRF / vni VNI` (an L3VNI) in the FRR config on stdin.
+l3vnis() {
+    awk '/^vrf /{vrf=$2} /^ vni /{if (vrf != "") print vrf, $2} /^exit-vrf/{vrf=""}' | sort
+}
+
+# Unconfigure the running L3VNIs that the config in FILE no longer has, before frr-reload.py runs: it
+# removes `router bgp ASN vrf VRF` first, which FRR 8.4 refuses while the VRF still has its L3VNI
+# ("% Please unconfigure l3vni"), so taking a zone away would fail half-way. RUNNING is the running
+# config when the caller has just read it (a commit's rollback point); otherwise it is read here.
+release_l3vnis() {
+    if [ -n "${2:-}" ]; then l3vnis <"$2"; else vtysh -c "show running-config" | l3vnis; fi >"$STATE/l3vnis.running"
+    l3vnis <"$1" | comm -23 "$STATE/l3vnis.running" - | while read -r vrf vni; do
+        echo "== vrf $vrf: no vni $vni (before the reload removes its BGP instance)" >>"$LOG"
+        vtysh -c "configure terminal" -c "vrf $vrf" -c "no vni $vni" >>"$LOG" 2>&1 || exit 1
+    done
+}
+
 # Apply the configuration in DIR to the running device and persist it. With "restart" FRR is restarted
 # from the file instead of reloaded: the restore after a failed apply uses it, because a reload that failed
 # half-way can leave a daemon dead (FRR 8.4's frr-reload.py kills bgpd when it changes the remote-as of an
 # interface neighbor); restarting every daemon from the restored file leaves no doubt about the state.
-#
-# A reload that runs ifreload on a device with VRFs (before or after) becomes a restart. ifreload re-creates
-# parts of what a zone's L3VNI hangs on, and FRR 8.4's zebra does not follow: after a zone moved and came
-# back, it kept the VRF's routes but no remote router MAC (symmetric-IRB traffic dropped) and bgpd's prefix
-# counters drifted ("PfxCt drift!"), until FRR restarted. The restart also spares frr-reload.py's removal of
-# `router bgp ASN vrf VRF` before its L3VNI, which FRR 8.4 refuses ("% Please unconfigure l3vni").
 apply_dir() {
     dir=$1
     how=${2:-reload}
+    running=${3:-}
     # A reload whose interfaces file is the one in place skips ifreload (ifupdown2 in a user-mode-Linux
     # switch spends 10-15 s of CPU on it); a restart always runs it, to leave no doubt after a failure.
     if [ "$how" = reload ] && cmp -s "$dir/interfaces" /etc/network/interfaces; then
         echo "== interfaces unchanged: no ifreload" >>"$LOG"
     else
-        if [ "$how" = reload ] && grep -qs '^ *vrf-table' "$dir/interfaces" /etc/network/interfaces; then
-            echo "== VRFs and an interfaces change: FRR restarts after ifreload" >>"$LOG"
-            how=restart
-        fi
         install -m 644 "$dir/interfaces" /etc/network/interfaces.napalm-frr &&
             mv /etc/network/interfaces.napalm-frr /etc/network/interfaces || return 1
         echo "== ifreload -a" >>"$LOG"
         ifreload -a >>"$LOG" 2>&1 || return 1
     fi
+    echo "== frr-reload.py --reload" >>"$LOG"
     # The file goes in place first and is reloaded from there: frr-reload.py then skips its closing
     # `vtysh write`, which fails now and then on a busy machine after the change itself went through.
     install -m 640 -o frr -g frr "$dir/frr.conf" /etc/frr/frr.conf.napalm-frr &&
@@ -87,7 +96,7 @@ apply_dir() {
         # The daemons it starts must not inherit our lock (fd 9), or they would hold it forever.
         /usr/lib/frr/frrinit.sh restart >>"$LOG" 2>&1 9>&- || return 1
     else
-        echo "== frr-reload.py --reload" >>"$LOG"
+        release_l3vnis "$dir/frr.conf" "$running" || return 1
         $FRR_RELOAD --reload /etc/frr/frr.conf >>"$LOG" 2>&1 || return 1
     fi
     sshd_changed=""
@@ -226,7 +235,7 @@ cmd_commit() {
         done; } >"$ROLLBACK.new/files.list"
     rm -rf "$ROLLBACK"
     mv "$ROLLBACK.new" "$ROLLBACK"
-    if ! apply_dir "$CAND" reload; then
+    if ! apply_dir "$CAND" reload "$ROLLBACK/frr.conf"; then
         echo "applying the candidate failed; restoring the rollback point:" >&2
         log_tail
         cp "$LOG" "$STATE/failed.log"
