@@ -17,7 +17,15 @@ apt_install fdisk dosfstools mtools grub-efi-amd64-bin qemu-utils ethtool
 if ! docker info >/dev/null 2>&1; then
   if ! pgrep -x dockerd >/dev/null; then
     log "starting dockerd (log: /var/log/dockerd.log)"
-    nohup dockerd >/var/log/dockerd.log 2>&1 &
+    # dockerd outlives this script, so it keeps none of the caller's descriptors: it held the lock of a
+    # `flock LOCK ci/main.sh` for as long as it ran, and would hold a pipe a CI runner waits on just as well.
+    (
+      for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+      done
+      exec setsid dockerd </dev/null >/var/log/dockerd.log 2>&1
+    ) &
   fi
   for _ in $(seq 1 120); do
     docker info >/dev/null 2>&1 && break
