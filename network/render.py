@@ -50,9 +50,9 @@ def _environment(platform: Platform) -> jinja2.Environment:
         bond=spec.bond_name,
         vxlan=spec.vxlan_name,
         segment_bridge=spec.segment_bridge_name,
+        secret=secret_marker,
     )
     environment.globals["bridge"] = spec.bridge_name
-    environment.filters["secret"] = secret_marker
     return environment
 
 
